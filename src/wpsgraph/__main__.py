@@ -1,0 +1,3 @@
+from wpsgraph.cli import main
+
+raise SystemExit(main())

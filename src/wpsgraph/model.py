@@ -1,0 +1,106 @@
+"""Plain dataclasses for what a management response says. No RDF here: emit.py maps these to triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    """How a party takes part in a key action."""
+
+    LEAD = "lead"  # named before any "with" / "in coordination with"
+    SUPPORTING = "supporting"  # named after "with" / "in coordination with"
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the parser had to assume; kept as data on the result, never printed here."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    """A deadline as printed (YYYY/MM)."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    """A responsible party as printed, and the register entries it names (none when unknown)."""
+
+    printed: str
+    slugs: tuple[str, ...]  # two for "Regional and Country Offices"; () when not in the register
+    role: Role
+
+
+@dataclass
+class KeyAction:
+    number: int  # printed number, else position within its recommendation (1-based)
+    label: str  # printed label such as "1)"; "" when none was printed
+    text: str
+    responsible_text: str  # the responsible column exactly as printed
+    parties: list[PartyRef]
+    deadline: YearMonth
+    status: str  # printed status, e.g. "Not Initiated"
+    comments: str
+    resource_conditions: list[str]  # phrases as printed, e.g. "subject to availability of funds"
+    mentions: list[str]  # register slugs of partners / products named in the text
+    line: int
+
+
+@dataclass
+class Recommendation:
+    number: int  # printed number, else position (1-based)
+    label: str  # printed label such as "Recommendation 1"; "" when none
+    text: str
+    response_text: str
+    description: str
+    category: str  # printed, e.g. "Accepted"; "" when empty
+    thematic_areas: list[str]
+    operating_principles: list[str]
+    organizational_priorities: list[str]
+    uneg_criteria: list[str]
+    actions: list[KeyAction]
+    mentions: list[str]  # register slugs named in the recommendation text
+    response_mentions: list[str]  # register slugs named in the management response text
+    line: int
+
+
+@dataclass
+class ManagementResponse:
+    responding_unit: str  # as printed
+    responding_unit_slug: str | None  # register slug, None when unknown
+    office_type: str  # printed code, e.g. "HQ"; "" when absent
+    period_start: int | None
+    period_end: int | None
+    title: str
+    approval_status: str  # printed, e.g. "Approved"; "" when absent
+    overall_response: str
+    overall_mentions: list[str]
+    recommendations: list[Recommendation]
+    line: int  # line of the "Management Response" heading
+
+
+@dataclass
+class ParseResult:
+    response: ManagementResponse
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a management response came from; identifies the evaluation and the source version."""
+
+    org_id: str  # register slug of the publishing organisation, e.g. "unwomen"
+    evaluation_id: str  # the publisher's identifier, e.g. GATE evaluationId "11818"
+    file_name: str
+    sha256: str
+    url: str | None = None

@@ -1,0 +1,24 @@
+"""Where the project's RDF resources (ontology, shapes, queries, data) live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# An editable install keeps the resources beside the package; WPSGRAPH_HOME points elsewhere.
+PROJECT_ROOT = Path(os.environ.get("WPSGRAPH_HOME", Path(__file__).resolve().parents[2]))
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "wps.ttl"
+SCHEMES_DIR = ONTOLOGY_DIR / "schemes"
+REGISTER_DIR = ONTOLOGY_DIR / "register"
+SHAPES_DIR = PROJECT_ROOT / "shapes"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def default_store_dir() -> Path:
+    """The embedded store used when no --store is given: $WPSGRAPH_STORE, else the XDG data dir."""
+    if env := os.environ.get("WPSGRAPH_STORE"):
+        return Path(env)
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "wpsgraph" / "store"
