@@ -1,12 +1,12 @@
-"""Plain dataclasses for what a management response says. No RDF here: emit.py maps these to triples."""
+"""Plain dataclasses for what a management response says. No RDF here: emit.py maps them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """How a party takes part in a key action."""
 
     LEAD = "lead"  # named before any "with" / "in coordination with"

@@ -1,0 +1,55 @@
+"""The closed lists (SKOS schemes) as a lookup from printed label to concept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from wpsgraph.vocab import WPS
+
+SCHEME_CLASSES = (
+    WPS.ActionStatus,
+    WPS.ResponseCategory,
+    WPS.ApprovalStatus,
+    WPS.OfficeType,
+    WPS.ThematicArea,
+    WPS.OperatingPrinciple,
+    WPS.OrganizationalPriority,
+    WPS.UNEGCriterion,
+)
+
+
+def normalise_label(text: str) -> str:
+    """Case, curly quotes and spacing do not distinguish printed values."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class ConceptIndex:
+    """Printed label -> concept IRI, per scheme class; plus each concept's skos:closeMatch."""
+
+    by_label: dict[URIRef, dict[str, URIRef]]
+    close_match: dict[URIRef, URIRef]
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> ConceptIndex:
+        by_label: dict[URIRef, dict[str, URIRef]] = {c: {} for c in SCHEME_CLASSES}
+        for scheme_class, labels in by_label.items():
+            for concept in graph.subjects(RDF.type, scheme_class):
+                for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.notation):
+                    for label in graph.objects(concept, prop):
+                        labels[normalise_label(str(label))] = URIRef(concept)
+        close_match = {
+            URIRef(s): URIRef(o)
+            for s, o in graph.subject_objects(SKOS.closeMatch)
+            if isinstance(o, URIRef)
+        }
+        return cls(by_label, close_match)
+
+    def lookup(self, scheme_class: URIRef, printed: str) -> URIRef | None:
+        """The concept a printed value denotes, or None when the scheme does not list it."""
+        return self.by_label[scheme_class].get(normalise_label(printed))

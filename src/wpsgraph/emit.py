@@ -1,0 +1,254 @@
+"""Model -> RDF. The only module that mints IRIs; every IRI comes from a source identifier."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from wpsgraph.concepts import ConceptIndex
+from wpsgraph.model import (
+    KeyAction,
+    ManagementResponse,
+    ParseWarning,
+    PartyRef,
+    Recommendation,
+    Role,
+    SourceInfo,
+)
+from wpsgraph.register import Register
+from wpsgraph.vocab import BASE, SCHEMA, WPS, bind_prefixes
+
+GATE_URL = "https://gate.unwomen.org/ManagementResponse/ViewManagementResponse?evaluationId={}"
+VOCABULARY_GRAPHS = {
+    "ontology": URIRef(BASE + "graph/ontology"),
+    "schemes": URIRef(BASE + "graph/schemes"),
+    "register": URIRef(BASE + "graph/register"),
+}
+
+
+def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
+    return URIRef(f"{BASE}eval/{org_id}/gate-{evaluation_id}")
+
+
+def graph_iri(evaluation: URIRef) -> URIRef:
+    return URIRef(f"{evaluation}/graph")
+
+
+def recommendation_iri(evaluation: URIRef, number: int) -> URIRef:
+    return URIRef(f"{evaluation}/rec/{number}")
+
+
+def action_iri(recommendation: URIRef, number: int) -> URIRef:
+    return URIRef(f"{recommendation}/action/{number}")
+
+
+def gate_url(evaluation_id: str) -> str:
+    return GATE_URL.format(evaluation_id)
+
+
+@dataclass
+class Emitted:
+    """One evaluation's triples, the named graph they belong in, and what emitting had to assume."""
+
+    graph_iri: URIRef
+    evaluation: URIRef
+    graph: Graph
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass
+class _Emitter:
+    register: Register
+    concepts: ConceptIndex
+    graph: Graph
+    warnings: list[ParseWarning]
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def text(self, s: URIRef, p: URIRef, value: str) -> None:
+        # GATE content is English on the pages handled so far; per-text language detection
+        # belongs to the multilingual loader.
+        if value.strip():
+            self.add(s, p, Literal(value.strip(), lang="en"))
+
+    def concept(
+        self, s: URIRef, p: URIRef, scheme: URIRef, printed: str, field_name: str, line: int
+    ) -> URIRef | None:
+        if not printed.strip():
+            return None
+        concept = self.concepts.lookup(scheme, printed)
+        if concept is None:
+            self.add(s, WPS.unlistedValue, Literal(f"{field_name}: {printed}"))
+            self.warnings.append(
+                ParseWarning(
+                    line,
+                    f"{field_name} value '{printed}' is not in its concept scheme; kept as text",
+                )
+            )
+            return None
+        self.add(s, p, concept)
+        return concept
+
+    def mentions(self, s: URIRef, slugs: list[str]) -> None:
+        for slug in slugs:
+            self.add(s, WPS.mentions, self.actor(slug))
+
+    def actor(self, slug: str) -> URIRef:
+        return URIRef(self.register.actors[slug].iri)
+
+
+def emit_evaluation(
+    response: ManagementResponse,
+    source: SourceInfo,
+    register: Register,
+    concepts: ConceptIndex,
+) -> Emitted:
+    """The triples for one management response and its evaluation."""
+    graph = bind_prefixes(Graph())
+    em = _Emitter(register, concepts, graph, [])
+    evaluation = evaluation_iri(source.org_id, source.evaluation_id)
+    named_graph = graph_iri(evaluation)
+    _emit_provenance(em, named_graph, source)
+    _emit_evaluation(em, evaluation, response, source)
+    mr = URIRef(f"{evaluation}/mr")
+    _emit_management_response(em, mr, evaluation, response, source)
+    for rec in response.recommendations:
+        _emit_recommendation(em, evaluation, mr, rec)
+    return Emitted(named_graph, evaluation, graph, em.warnings)
+
+
+def _emit_provenance(em: _Emitter, named_graph: URIRef, source: SourceInfo) -> None:
+    em.add(named_graph, RDF.type, WPS.EvaluationGraph)
+    em.add(named_graph, WPS.sourceFile, Literal(source.file_name))
+    em.add(named_graph, WPS.sourceSha256, Literal(source.sha256))
+    if source.url:
+        em.add(named_graph, PROV.hadPrimarySource, URIRef(source.url))
+
+
+def _emit_evaluation(
+    em: _Emitter, evaluation: URIRef, response: ManagementResponse, source: SourceInfo
+) -> None:
+    em.add(evaluation, RDF.type, WPS.Evaluation)
+    em.add(evaluation, WPS.evaluationId, Literal(source.evaluation_id))
+    em.text(evaluation, DCTERMS.title, response.title)
+    if source.org_id in em.register.actors:
+        em.add(evaluation, DCTERMS.publisher, em.actor(source.org_id))
+
+
+def _emit_management_response(
+    em: _Emitter, mr: URIRef, evaluation: URIRef, response: ManagementResponse, source: SourceInfo
+) -> None:
+    em.add(mr, RDF.type, WPS.ManagementResponse)
+    em.add(mr, WPS.respondsTo, evaluation)
+    if response.responding_unit_slug:
+        em.add(mr, WPS.respondingUnit, em.actor(response.responding_unit_slug))
+    elif response.responding_unit:
+        em.add(mr, WPS.unresolvedResponsible, Literal(response.responding_unit))
+    line = response.line
+    em.concept(mr, WPS.officeType, WPS.OfficeType, response.office_type, "Office type", line)
+    em.concept(
+        mr,
+        WPS.approvalStatus,
+        WPS.ApprovalStatus,
+        response.approval_status,
+        "Approval status",
+        line,
+    )
+    if response.period_start is not None:
+        em.add(mr, WPS.planPeriodStart, Literal(str(response.period_start), datatype=XSD.gYear))
+    if response.period_end is not None:
+        em.add(mr, WPS.planPeriodEnd, Literal(str(response.period_end), datatype=XSD.gYear))
+    em.text(mr, WPS.text, response.overall_response)
+    em.mentions(mr, response.overall_mentions)
+    if source.url:
+        em.add(mr, PROV.hadPrimarySource, URIRef(source.url))
+
+
+def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Recommendation) -> None:
+    node = recommendation_iri(evaluation, rec.number)
+    em.add(node, RDF.type, WPS.Recommendation)
+    em.add(node, WPS.recommendationOf, evaluation)
+    em.add(node, WPS.number, Literal(rec.number))
+    if rec.label:
+        em.add(node, WPS.printedLabel, Literal(rec.label))
+    em.text(node, WPS.text, rec.text)
+    fields = (
+        (WPS.thematicArea, WPS.ThematicArea, rec.thematic_areas, "Thematic Area"),
+        (
+            WPS.operatingPrinciple,
+            WPS.OperatingPrinciple,
+            rec.operating_principles,
+            "Operating Principles",
+        ),
+        (
+            WPS.organizationalPriority,
+            WPS.OrganizationalPriority,
+            rec.organizational_priorities,
+            "Organizational Priorities",
+        ),
+        (WPS.unegCriterion, WPS.UNEGCriterion, rec.uneg_criteria, "UNEG Criteria"),
+    )
+    for prop, scheme, values, name in fields:
+        for value in values:
+            em.concept(node, prop, scheme, value, name, rec.line)
+    em.mentions(node, rec.mentions)
+
+    response = URIRef(f"{node}/response")
+    em.add(response, RDF.type, WPS.RecommendationResponse)
+    em.add(response, WPS.addresses, node)
+    em.add(response, WPS.partOfResponse, mr)
+    em.text(response, WPS.text, rec.response_text)
+    em.text(response, WPS.description, rec.description)
+    em.concept(
+        response,
+        WPS.responseCategory,
+        WPS.ResponseCategory,
+        rec.category,
+        "Management Response Category",
+        rec.line,
+    )
+    em.mentions(response, rec.response_mentions)
+    for action in rec.actions:
+        _emit_action(em, node, action)
+
+
+def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
+    node = action_iri(rec, action.number)
+    em.add(node, RDF.type, WPS.KeyAction)
+    em.add(node, WPS.forRecommendation, rec)
+    em.add(node, WPS.number, Literal(action.number))
+    if action.label:
+        em.add(node, WPS.printedLabel, Literal(action.label))
+    em.text(node, WPS.text, action.text)
+    if action.responsible_text:
+        em.add(node, WPS.responsibleText, Literal(action.responsible_text))
+    for party in action.parties:
+        _emit_party(em, node, party)
+    em.add(node, WPS.deadline, Literal(str(action.deadline), datatype=XSD.gYearMonth))
+    em.add(node, WPS.deadlineDate, Literal(_last_day(action), datatype=XSD.date))
+    status = em.concept(node, WPS.status, WPS.ActionStatus, action.status, "Status", action.line)
+    em.add(node, WPS.printedStatus, Literal(action.status))
+    if status is not None and status in em.concepts.close_match:
+        em.add(node, SCHEMA.actionStatus, em.concepts.close_match[status])
+    em.text(node, WPS.comments, action.comments)
+    for phrase in action.resource_conditions:
+        em.add(node, WPS.resourceCondition, Literal(phrase, lang="en"))
+    em.mentions(node, action.mentions)
+
+
+def _emit_party(em: _Emitter, action: URIRef, party: PartyRef) -> None:
+    if not party.slugs:
+        em.add(action, WPS.unresolvedResponsible, Literal(party.printed))
+        return
+    prop = WPS.responsibleUnit if party.role is Role.LEAD else WPS.supportingUnit
+    for slug in party.slugs:
+        em.add(action, prop, em.actor(slug))
+
+
+def _last_day(action: KeyAction) -> str:
+    year, month = action.deadline.year, action.deadline.month
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"

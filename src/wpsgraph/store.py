@@ -1,0 +1,188 @@
+"""The store behind one small interface. The default is an embedded, persistent Oxigraph store;
+a remote SPARQL endpoint can implement the same protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from wpsgraph.errors import QueryError, StoreError
+from wpsgraph.vocab import PREFIXES
+
+Term = URIRef | BNode | Literal
+
+
+@dataclass
+class SelectResult:
+    variables: list[str]
+    rows: list[dict[str, Term | None]]
+
+
+QueryResult = SelectResult | Graph | bool
+
+
+class Store(Protocol):
+    """What the rest of wpsgraph needs from a store."""
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Replace each named graph's content, all or nothing."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a read-only query over the union of all graphs."""
+
+    def named_graphs(self) -> list[URIRef]: ...
+
+    def graph(self, name: URIRef) -> Graph: ...
+
+    def export(self, out: IO[bytes], fmt: str) -> None: ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class OxigraphStore:
+    """An Oxigraph (RocksDB) store in a directory, or in memory when no directory is given."""
+
+    def __init__(self, inner: ox.Store) -> None:
+        self._store = inner
+
+    @classmethod
+    def open(cls, directory: Path | None, *, read_only: bool = False) -> OxigraphStore:
+        if directory is None:
+            return cls(ox.Store())
+        if read_only and not (directory / "CURRENT").exists():
+            raise StoreError(f"{directory}: no store here; run 'wpsgraph load' first")
+        try:
+            if read_only:
+                return cls(ox.Store.read_only(str(directory)))
+            directory.mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(str(directory)))
+        except OSError as exc:
+            raise StoreError(f"{directory}: cannot open the store: {exc}") from exc
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        # One SPARQL update is one transaction in Oxigraph: readers never see a half-replaced
+        # evaluation and a failure leaves the store as it was.
+        parts = []
+        for name, graph in graphs.items():
+            parts.append(f"DROP SILENT GRAPH <{name}>")
+            body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            parts.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from exc
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+        except (SyntaxError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc}") from exc
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [{n: (None if s[n] is None else to_rdflib(s[n])) for n in names} for s in result]
+            return SelectResult(names, rows)
+        graph = Graph()
+        for triple in result:
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    def named_graphs(self) -> list[URIRef]:
+        return sorted(
+            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    def graph(self, name: URIRef) -> Graph:
+        graph = Graph()
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graph
+
+    def export(self, out: IO[bytes], fmt: str) -> None:
+        rdf_format = EXPORT_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            self._store.dump(out, format=rdf_format)
+            return
+        # Graph formats get the union of all graphs, each triple once.
+        triples = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None)
+        }
+        ox.serialize(
+            sorted(triples, key=str),
+            out,
+            format=rdf_format,
+            prefixes={k: str(v) for k, v in PREFIXES.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        # Oxigraph releases the RocksDB lock when the last reference goes.
+        del self._store
+
+
+@contextmanager
+def open_store(directory: Path | None, *, read_only: bool = False) -> Iterator[OxigraphStore]:
+    store = OxigraphStore.open(directory, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term: object) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
