@@ -1,0 +1,302 @@
+"""The command line: parse arguments, call the library, format output. Exit codes follow pySHACL:
+0 success / conforms, 1 violations or rejected input, 2 error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Graph
+
+from wpsgraph import __version__
+from wpsgraph.emit import VOCABULARY_GRAPHS
+from wpsgraph.errors import QueryError, WpsGraphError
+from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render
+from wpsgraph.loader import FileReport, LoadOptions, LoadReport, Outcome, load_files
+from wpsgraph.paths import DATA_DIR, default_store_dir
+from wpsgraph.queries import CannedQuery, discover, run_canned, run_read_only
+from wpsgraph.store import EXPORT_FORMATS, OxigraphStore, open_store
+from wpsgraph.validate import ValidationReport, validate_graph
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+# Sample values for the demo's run of queries whose parameters have no default.
+DEMO_PARAMETERS = {"search": {"text": "Security Council"}}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except WpsGraphError as exc:
+        print(f"wpsgraph: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wpsgraph",
+        description="A knowledge graph of Women, Peace and Security commitments.",
+        epilog=f"The default store is {default_store_dir()} (set WPSGRAPH_STORE to change it).",
+    )
+    parser.add_argument("--version", action="version", version=f"wpsgraph {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    load = sub.add_parser("load", help="parse management responses and load them into the store")
+    load.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="GATE management response pages (.txt/.html) or folders of them",
+    )
+    _store_option(load)
+    load.add_argument(
+        "--evaluation-id",
+        help="the GATE evaluationId (one file only); "
+        "by default taken from a file name like gate-11818.txt",
+    )
+    load.add_argument(
+        "--source-url",
+        help="the page's URL (one file only); by default the GATE page of the evaluation id",
+    )
+    load.add_argument("--strict", action="store_true", help="reject files with warnings")
+    load.set_defaults(run=cmd_load)
+
+    validate = sub.add_parser(
+        "validate",
+        help="validate RDF files, or the store, against the "
+        "shapes (exit 0 conforms, 1 violations, 2 error)",
+    )
+    validate.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="RDF files (Turtle, N-Triples, TriG, JSON-LD ...); "
+        "none: the store's evaluation graphs",
+    )
+    _store_option(validate)
+    validate.add_argument("--format", choices=("text", "turtle", "json"), default="text")
+    validate.set_defaults(run=cmd_validate)
+
+    query = sub.add_parser("query", help="run a canned query (see --list)")
+    query.add_argument("name", nargs="?", help="the query's name")
+    query.add_argument("--list", action="store_true", help="list the canned queries")
+    _store_option(query)
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a query parameter (repeatable)",
+    )
+    query.add_argument("--format", choices=TABLE_FORMATS, default="table")
+    query.set_defaults(run=cmd_query)
+
+    sparql = sub.add_parser(
+        "sparql", help="run a read-only SPARQL query (SELECT/ASK/CONSTRUCT/DESCRIBE)"
+    )
+    source = sparql.add_mutually_exclusive_group(required=True)
+    source.add_argument("query", nargs="?", help="the query text")
+    source.add_argument("--file", type=Path, help="a file holding the query")
+    _store_option(sparql)
+    sparql.add_argument(
+        "--format",
+        choices=TABLE_FORMATS + GRAPH_FORMATS,
+        help="table/csv/json for SELECT and ASK (default table); "
+        "turtle/nt/jsonld for CONSTRUCT and DESCRIBE (default turtle)",
+    )
+    sparql.set_defaults(run=cmd_sparql)
+
+    export = sub.add_parser("export", help="write the whole store as RDF")
+    _store_option(export)
+    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
+    export.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    export.set_defaults(run=cmd_export)
+
+    demo = sub.add_parser("demo", help="load data/, validate, and print every canned query")
+    _store_option(demo)
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"the store directory (default {default_store_dir()})",
+    )
+
+
+def _store_dir(args: argparse.Namespace) -> Path:
+    return args.store or default_store_dir()
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    options = LoadOptions(
+        evaluation_id=args.evaluation_id, source_url=args.source_url, strict=args.strict
+    )
+    with open_store(_store_dir(args)) as store:
+        report = load_files(args.paths, store, options, progress=_print_progress)
+    print(summary_table(report))
+    return EXIT_FAILED if report.rejected or not report.files else EXIT_OK
+
+
+def _print_progress(report: FileReport) -> None:
+    print(f"{report.outcome.value}: {report.path}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
+    if report.error:
+        print(f"  rejected: {report.error}", file=sys.stderr)
+
+
+def summary_table(report: LoadReport) -> str:
+    if not report.files:
+        return "no source files found (expected .txt or .html files)"
+    name_width = max(len(str(f.path)) for f in report.files)
+    lines = [f"{'file'.ljust(name_width)}  {'outcome':<16}  {'triples':>7}  warnings"]
+    for f in report.files:
+        lines.append(
+            f"{str(f.path).ljust(name_width)}  {f.outcome.value:<16}  "
+            f"{f.triples:>7}  {len(f.warnings)}"
+        )
+    counts = {o: sum(f.outcome is o for f in report.files) for o in Outcome}
+    lines.append(", ".join(f"{n} {o.value}" for o, n in counts.items()))
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data = _read_rdf_files(args.files) if args.files else _store_data(_store_dir(args))
+    report = validate_graph(data)
+    print(_render_validation(report, args.format), end="")
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _read_rdf_files(paths: list[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        if not path.is_file():
+            raise WpsGraphError(f"{path}: no such file")
+        try:
+            graph.parse(path)
+        except Exception as exc:  # rdflib raises parser-specific types
+            raise WpsGraphError(f"{path}: cannot parse as RDF: {exc}") from exc
+    return graph
+
+
+def _store_data(directory: Path) -> Graph:
+    """The evaluation graphs (the vocabulary is supplied to the validator separately)."""
+    data = Graph()
+    with open_store(directory, read_only=True) as store:
+        for name in store.named_graphs():
+            if name not in VOCABULARY_GRAPHS.values():
+                data += store.graph(name)
+    return data
+
+
+def _render_validation(report: ValidationReport, fmt: str) -> str:
+    if fmt == "json":
+        return report.as_json() + "\n"
+    if fmt == "turtle":
+        return report.as_turtle()
+    return report.as_text() + "\n"
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    queries = discover()
+    if args.list:
+        print(_list_queries(queries))
+        return EXIT_OK
+    if not args.name:
+        raise QueryError("name a query, or use --list to see them")
+    if args.name not in queries:
+        raise QueryError(f"no canned query '{args.name}'; known: {', '.join(queries)}")
+    params = dict(_split_param(p) for p in args.param)
+    with open_store(_store_dir(args), read_only=True) as store:
+        result = run_canned(store, queries[args.name], params)
+    sys.stdout.write(render(result, args.format))
+    return EXIT_OK
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise QueryError(f"--param '{text}': expected KEY=VALUE")
+    return key, value
+
+
+def _list_queries(queries: dict[str, CannedQuery]) -> str:
+    lines = []
+    for q in queries.values():
+        lines.append(f"{q.name}\n    {q.title}: {q.question}")
+        lines += [
+            f"    --param {p.name}=<{p.type}>"
+            + (f" (default {p.default})" if p.default else " (required)")
+            + (f" {p.description}" if p.description else "")
+            for p in q.parameters
+        ]
+    return "\n".join(lines)
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    text = _read_query_file(args.file) if args.file else args.query
+    with open_store(_store_dir(args), read_only=True) as store:
+        result = run_read_only(store, text)
+    fmt = args.format or ("turtle" if isinstance(result, Graph) else "table")
+    try:
+        sys.stdout.write(render(result, fmt))
+    except ValueError as exc:
+        raise QueryError(f"--format {fmt}: {exc}") from None
+    return EXIT_OK
+
+
+def _read_query_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: the query is not UTF-8 text") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_store(_store_dir(args), read_only=True) as store:
+        if args.output:
+            with args.output.open("wb") as out:
+                store.export(out, args.format)
+        else:
+            store.export(sys.stdout.buffer, args.format)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    store_dir = _store_dir(args)
+    print(f"== Loading {DATA_DIR} into {store_dir}", file=sys.stderr)
+    with open_store(store_dir) as store:
+        report = load_files([DATA_DIR], store, progress=_print_progress)
+    print(summary_table(report))
+    if report.rejected:
+        return EXIT_FAILED
+    print("\n== Validating the store against the shapes")
+    validation = validate_graph(_store_data(store_dir))
+    print(validation.as_text())
+    with open_store(store_dir, read_only=True) as store:
+        _print_canned_answers(store)
+    return EXIT_OK if validation.conforms else EXIT_FAILED
+
+
+def _print_canned_answers(store: OxigraphStore) -> None:
+    for query in discover().values():
+        print(f"\n== {query.name}: {query.title}\n   {query.question}")
+        params = DEMO_PARAMETERS.get(query.name, {})
+        if params:
+            print(f"   (with {', '.join(f'{k}={v!r}' for k, v in params.items())})")
+        print(render(run_canned(store, query, params), "table"), end="")

@@ -1,0 +1,195 @@
+"""Canned queries (queries/*.rq): discovery, header parsing, safe parameter binding, running.
+Also the read-only check for user-supplied SPARQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pyparsing import ParseException, ParseResults
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from wpsgraph.errors import QueryError
+from wpsgraph.paths import QUERIES_DIR
+from wpsgraph.store import QueryResult, SelectResult, Store
+
+_HEADER_LINE = re.compile(r"^#\s?(?P<body>.*)$")
+_FIELD = re.compile(r"^(?P<key>title|question|param):\s*(?P<value>.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>xsd:(?:date|string|integer))"
+    r"(?:\s+default=(?P<default>\S+))?(?:\s+-\s+(?P<description>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str  # xsd:date | xsd:string | xsd:integer
+    default: str | None  # "today" means the current date
+    description: str
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    question: str
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    path: Path
+
+
+def discover(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    return {p.stem: load_query(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def load_query(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {"title": [], "question": [], "param": []}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        match = _HEADER_LINE.match(line)
+        if not match:
+            break
+        body = match.group("body")
+        field_match = _FIELD.match(body)
+        if field_match:
+            current = fields[field_match.group("key")]
+            current.append(field_match.group("value").strip())
+        elif current is not None and body.strip():
+            current[-1] += " " + body.strip()  # an indented continuation line
+    if not fields["title"] or not fields["question"]:
+        raise QueryError(f"{path}:1: the header needs '# title:' and '# question:' lines")
+    return CannedQuery(
+        name=path.stem,
+        title=fields["title"][0],
+        question=fields["question"][0],
+        parameters=tuple(_parse_param(path, p) for p in fields["param"]),
+        sparql=text,
+        path=path,
+    )
+
+
+def _parse_param(path: Path, spec: str) -> Parameter:
+    match = _PARAM.match(spec)
+    if not match:
+        raise QueryError(
+            f"{path}: bad '# param:' line '{spec}': expected 'NAME xsd:TYPE [default=V] - text'"
+        )
+    return Parameter(
+        match.group("name"),
+        match.group("type"),
+        match.group("default"),
+        match.group("description") or "",
+    )
+
+
+def bind_parameters(
+    query: CannedQuery, given: Mapping[str, str], today: date | None = None
+) -> dict[str, Literal]:
+    """Typed RDF terms for the query's parameters. Values never enter the SPARQL text: the store
+    substitutes them for the variables (SEP-0007)."""
+    known = {p.name: p for p in query.parameters}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        names = ", ".join(known) or "none"
+        raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(unknown)}; known: {names}")
+    bound = {}
+    for param in query.parameters:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            raise QueryError(
+                f"{query.name}: parameter '{param.name}' is required "
+                f"({param.type}): pass --param {param.name}=VALUE"
+            )
+        bound[param.name] = _typed(query.name, param, raw, today or date.today())
+    return bound
+
+
+def _typed(query: str, param: Parameter, raw: str, today: date) -> Literal:
+    if param.type == "xsd:string":
+        return Literal(raw)
+    if param.type == "xsd:integer":
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            raise QueryError(f"{query}: parameter '{param.name}' expects an integer, got '{raw}'")
+        return Literal(int(raw))
+    value = today if raw == "today" else _parse_date(query, param, raw)
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _parse_date(query: str, param: Parameter, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise QueryError(
+            f"{query}: parameter '{param.name}' expects a date YYYY-MM-DD, got '{raw}'"
+        ) from None
+
+
+def run_canned(
+    store: Store, query: CannedQuery, given: Mapping[str, str], today: date | None = None
+) -> SelectResult:
+    """Run a canned SELECT; parameter columns (projected only so they can be substituted) are
+    dropped from the result."""
+    bindings = bind_parameters(query, given, today)
+    result = store.query(query.sparql, bindings)
+    if not isinstance(result, SelectResult):
+        raise QueryError(f"{query.path}: canned queries must be SELECT queries")
+    variables = [v for v in result.variables if v not in bindings]
+    rows = [{v: row[v] for v in variables} for row in result.rows]
+    return SelectResult(variables, rows)
+
+
+def run_read_only(store: Store, sparql: str) -> QueryResult:
+    check_read_only(sparql, store.named_graphs())
+    return store.query(sparql)
+
+
+def check_read_only(sparql: str, named_graphs: list[URIRef]) -> None:
+    """Refuse updates, SERVICE and FROM of graphs the store does not hold (nothing is fetched)."""
+    try:
+        parsed = parseQuery(sparql)
+    except ParseException as exc:
+        if _is_update(sparql):
+            raise QueryError(
+                "updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) are refused: "
+                "wpsgraph sparql runs read-only queries"
+            ) from None
+        raise QueryError(
+            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+        ) from None
+    if _contains(parsed, "ServiceGraphPattern"):
+        raise QueryError("SERVICE is refused: queries run on the local store only")
+    held = set(named_graphs)
+    # CompValue.get returns the key itself when absent; attribute access returns None.
+    for clause in parsed[1].datasetClause or []:
+        iri = clause.default or clause.named
+        if iri is not None and URIRef(str(iri)) not in held:
+            raise QueryError(
+                f"FROM <{iri}> is refused: the store holds no such graph and "
+                "remote datasets are never fetched"
+            )
+
+
+def _is_update(sparql: str) -> bool:
+    try:
+        parseUpdate(sparql)
+    except ParseException:
+        return False
+    return True
+
+
+def _contains(node: object, name: str) -> bool:
+    if isinstance(node, CompValue):
+        if node.name == name:
+            return True
+        return any(_contains(v, name) for v in node.values())
+    if isinstance(node, list | tuple | ParseResults):
+        return any(_contains(v, name) for v in node)
+    return False
