@@ -1,0 +1,195 @@
+"""The command line as a user types it: exit codes, messages naming the file, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED
+from wpsgraph.cli import main
+
+
+def wpsgraph(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WPSGRAPH_STORE": str(store)}
+    return subprocess.run(
+        [sys.executable, "-m", "wpsgraph", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    assert main(["load", str(SEED), "--store", str(store)]) == 0
+    return store
+
+
+def test_load_prints_a_summary_and_exits_0(tmp_path: Path) -> None:
+    result = wpsgraph("load", str(SEED), store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert "gate-11818.txt" in result.stdout and "1 ok" in result.stdout
+    assert "ok: " in result.stderr  # progress goes to stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "empty file"),
+        (
+            "Minutes of the steering committee\n\nAttendance: ...\n",
+            "not a GATE management response",
+        ),
+    ],
+)
+def test_bad_input_names_the_file_and_exits_non_zero(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    path = tmp_path / "gate-5.txt"
+    path.write_text(content, "utf-8")
+    result = wpsgraph("load", str(path), store=tmp_path / "store")
+    assert result.returncode == 1
+    assert f"{path}" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "gate-6.txt"
+    result = wpsgraph("load", str(missing), store=tmp_path / "store")
+    assert result.returncode == 1
+    assert str(missing) in result.stderr and "not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_querying_a_store_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
+    result = wpsgraph("query", "actions-by-status", store=tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "run 'wpsgraph load' first" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_query_csv_has_a_header_row(loaded_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["query", "actions-by-status", "--store", str(loaded_store), "--format", "csv"])
+    assert code == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert table == [["status", "actions"], ["Initiated", "11"], ["Not Initiated", "2"]]
+
+
+def test_query_json_is_sparql_results_json(
+    loaded_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "query",
+        "overdue-actions",
+        "--store",
+        str(loaded_store),
+        "--param",
+        "as_of=2027-01-15",
+        "--format",
+        "json",
+    ]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["head"]["vars"][:3] == ["evaluation", "recommendation", "action"]
+    assert len(doc["results"]["bindings"]) == 1
+    assert doc["results"]["bindings"][0]["deadline"]["value"] == "2026-12"
+
+
+def test_query_list_names_every_query(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in ["actions-by-status", "overdue-actions", "search", "--param as_of=<xsd:date>"]:
+        assert name in out
+
+
+def test_unknown_query_and_bad_parameter_exit_2(
+    loaded_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["query", "no-such-query", "--store", str(loaded_store)]) == 2
+    assert (
+        main(
+            ["query", "overdue-actions", "--store", str(loaded_store), "--param", "as_of=tomorrow"]
+        )
+        == 2
+    )
+    assert main(["query", "search", "--store", str(loaded_store), "--param", "text"]) == 2
+    err = capsys.readouterr().err
+    assert "no canned query 'no-such-query'" in err and "YYYY-MM-DD" in err
+    assert "expected KEY=VALUE" in err
+
+
+def test_sparql_select_ask_and_construct(
+    loaded_store: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    store = ["--store", str(loaded_store)]
+    q = (
+        "PREFIX wps: <https://w3id.org/wpsgraph/ontology#> SELECT (COUNT(?a) AS ?n) "
+        "WHERE { ?a a wps:KeyAction }"
+    )
+    assert main(["sparql", q, *store, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "13"]
+    assert main(["sparql", "ASK { ?s ?p ?o }", *store]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+    query_file = tmp_path / "q.rq"
+    query_file.write_text("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 1")
+    assert main(["sparql", "--file", str(query_file), *store, "--format", "nt"]) == 0
+    assert capsys.readouterr().out.count(" .") == 1
+
+
+def test_sparql_refuses_updates_and_service(
+    loaded_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(loaded_store)]
+    assert main(["sparql", "DROP ALL", *store]) == 2
+    assert (
+        main(["sparql", "SELECT * WHERE { SERVICE <http://x.example/> { ?s ?p ?o } }", *store]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "updates" in err and "SERVICE is refused" in err
+
+
+def test_export_formats_parse_back(loaded_store: Path, tmp_path: Path) -> None:
+    from rdflib import Dataset, Graph
+
+    for fmt, rdflib_format in [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]:
+        out = tmp_path / f"export.{fmt}"
+        assert main(["export", "--store", str(loaded_store), "--format", fmt, "-o", str(out)]) == 0
+        assert len(Graph().parse(out, format=rdflib_format)) > 1000
+    out = tmp_path / "export.trig"
+    assert main(["export", "--store", str(loaded_store), "--format", "trig", "-o", str(out)]) == 0
+    assert len(list(Dataset().parse(out, format="trig").graphs())) >= 4
+
+
+def test_validate_the_store_and_files(
+    loaded_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--store", str(loaded_store)]) == 0
+    assert capsys.readouterr().out.strip() == "Conforms: no violations, no warnings."
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix wps: <https://w3id.org/wpsgraph/ontology#> .\n"
+        "<https://example.org/a> a wps:KeyAction .\n"
+    )
+    assert main(["validate", str(bad), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    assert {r["focus"] for r in report["results"]} == {"https://example.org/a"}
+    not_rdf = tmp_path / "notes.ttl"
+    not_rdf.write_text("this is not turtle")
+    assert main(["validate", str(not_rdf)]) == 2
+    assert "notes.ttl: cannot parse as RDF" in capsys.readouterr().err
+
+
+def test_demo_loads_validates_and_answers(tmp_path: Path) -> None:
+    result = wpsgraph("demo", store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    for name in ["actions-by-status", "overdue-actions", "search", "Conforms"]:
+        assert name in result.stdout
