@@ -42,6 +42,6 @@ def shapes_graph() -> Graph:
 
 
 @lru_cache(maxsize=1)
-def vocabulary_graph() -> Graph:
-    """Ontology + schemes + register: the context in which data is validated."""
-    return ontology_graph() + schemes_graph() + register_graph()
+def referenced_graph() -> Graph:
+    """Schemes + register: the concepts and actors that loaded data points to."""
+    return schemes_graph() + register_graph()

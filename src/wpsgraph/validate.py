@@ -1,5 +1,7 @@
-"""SHACL validation of wpsgraph data against shapes/, with the ontology, schemes and register as
-the ontology graph (so subclass axioms and concept typing are visible to sh:class)."""
+"""SHACL validation of wpsgraph data against shapes/.
+
+Concepts and actors that data points to live in the schemes and the register: they are added to the
+data graph, since pySHACL's ont_graph only contributes class and property axioms (the ontology)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from wpsgraph.resources import shapes_graph, vocabulary_graph
+from wpsgraph.resources import ontology_graph, referenced_graph, shapes_graph
 from wpsgraph.vocab import bind_prefixes
 
 
@@ -72,9 +74,9 @@ class ValidationReport:
 
 def validate_graph(data: Graph) -> ValidationReport:
     _conforms, report_graph, _text = shacl_validate(
-        data,
+        data + referenced_graph(),
         shacl_graph=shapes_graph(),
-        ont_graph=vocabulary_graph(),
+        ont_graph=ontology_graph(),
         inference="none",
         advanced=True,
         allow_warnings=True,
