@@ -124,9 +124,68 @@ def test_open_actions_by_unit(seed_store: OxigraphStore) -> None:
         (unit + "civil-society-section", "Civil Society Section", "1", "0", "1"),
         (unit + "coordination-section", "Coordination Section", "1", "0", "1"),
         (unit + "country-offices", "Country Offices", "1", "0", "1"),
-        ("https://w3id.org/wpsgraph/org/geap-secretariat", "GEAP Secretariat", "0", "1", "1"),
+        (
+            "https://w3id.org/wpsgraph/org/geap-secretariat",
+            "Gender Equality Acceleration Plan Secretariat",
+            "0",
+            "1",
+            "1",
+        ),
         (unit + "wphf-secretariat", "WPHF Secretariat", "1", "0", "1"),
     ]
+
+
+def test_partner_mentions(seed_store: OxigraphStore) -> None:
+    assert columns(seed_store, "partner-mentions") == [
+        "partner",
+        "partner_label",
+        "level",
+        "place",
+        "evaluation",
+    ]
+    org, product = "https://w3id.org/wpsgraph/org/", "https://w3id.org/wpsgraph/product/"
+    found = {
+        (r[0].removeprefix(org).removeprefix(product), r[2], r[3].removeprefix(EV))
+        for r in rows(seed_store, "partner-mentions")
+    }
+    expected = {
+        ("dppa", "evaluation", ""),
+        ("dppa", "recommendation", "/rec/1"),
+        ("dppa", "action", "/rec/1/action/2"),
+        ("dppa", "action", "/rec/3/action/1"),
+        ("dpo", "recommendation", "/rec/1"),
+        ("dpo", "action", "/rec/1/action/2"),
+        ("un-security-council", "evaluation", ""),
+        ("un-security-council", "recommendation", "/rec/1"),
+        ("un-security-council", "recommendation", "/rec/3"),
+        ("un-security-council", "recommendation", "/rec/5"),
+        ("un-security-council", "action", "/rec/3/action/1"),
+        ("security-council-ieg-wps", "evaluation", ""),
+        ("security-council-ieg-wps", "recommendation", "/rec/1"),
+        ("security-council-ieg-wps", "recommendation", "/rec/3"),
+        ("security-council-ieg-wps", "action", "/rec/3/action/1"),
+        ("wphf", "recommendation", "/rec/4"),
+        ("wphf", "recommendation", "/rec/5"),
+        ("wphf", "action", "/rec/4/action/1"),
+        ("wphf-rrw", "recommendation", "/rec/4"),
+        ("ohchr", "recommendation", "/rec/5"),
+        ("civil-society", "evaluation", ""),
+        ("civil-society", "recommendation", "/rec/3"),
+        ("civil-society", "recommendation", "/rec/4"),
+        ("civil-society", "recommendation", "/rec/5"),
+        ("civil-society", "action", "/rec/1/action/1"),
+        ("civil-society", "action", "/rec/1/action/3"),
+        ("women-human-rights-defenders", "recommendation", "/rec/5"),
+        ("women-human-rights-defenders", "action", "/rec/5/action/2"),
+        ("women-human-rights-defenders", "action", "/rec/5/action/3"),
+        ("women-in-peace-processes-monitor", "evaluation", ""),
+        ("women-in-peace-processes-monitor", "recommendation", "/rec/3"),
+        ("women-in-peace-processes-monitor", "recommendation", "/rec/4"),
+        ("women-in-peace-processes-monitor", "action", "/rec/3/action/3"),
+        ("women-count", "action", "/rec/3/action/3"),
+    }
+    assert found == expected
+    assert len(rows(seed_store, "partner-mentions")) == len(expected)
 
 
 def test_recommendations_not_started_is_empty_on_the_seed(seed_store: OxigraphStore) -> None:
@@ -155,13 +214,13 @@ def test_recommendations_not_started_finds_a_recommendation_with_no_started_acti
 
 
 def test_search_is_case_insensitive_and_returns_each_kind(seed_store: OxigraphStore) -> None:
-    found = rows(seed_store, "search", text="women count")
+    found = rows(seed_store, "search", text="WOMEN COUNT PLATFORM")
     assert [(r[0], r[1]) for r in found] == [("action", action(3, 3))]
     kinds = {r[0] for r in rows(seed_store, "search", text="SECURITY COUNCIL")}
     assert kinds == {"action", "response"}
 
 
-@pytest.mark.parametrize("text", ['"', "\\", ">", "'", '"} } DROP ALL #', "\\u0022"])
+@pytest.mark.parametrize("text", ['x"y', "x\\y", "x>y", "x'y", '"} } DROP ALL #', "\\u0022"])
 def test_search_binds_hostile_text_safely(seed_store: OxigraphStore, text: str) -> None:
     assert rows(seed_store, "search", text=text) == []
 

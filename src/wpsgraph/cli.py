@@ -237,6 +237,8 @@ def _list_queries(queries: dict[str, CannedQuery]) -> str:
     lines = []
     for q in queries.values():
         lines.append(f"{q.name}\n    {q.title}: {q.question}")
+        if q.note:
+            lines.append(f"    Note: {q.note}")
         lines += [
             f"    --param {p.name}=<{p.type}>"
             + (f" (default {p.default})" if p.default else " (required)")

@@ -20,7 +20,7 @@ from wpsgraph.paths import QUERIES_DIR
 from wpsgraph.store import QueryResult, SelectResult, Store
 
 _HEADER_LINE = re.compile(r"^#\s?(?P<body>.*)$")
-_FIELD = re.compile(r"^(?P<key>title|question|param):\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^(?P<key>title|question|note|param):\s*(?P<value>.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>xsd:(?:date|string|integer))"
     r"(?:\s+default=(?P<default>\S+))?(?:\s+-\s+(?P<description>.*))?$"
@@ -40,6 +40,7 @@ class CannedQuery:
     name: str
     title: str
     question: str
+    note: str  # caveats for the reader, e.g. how missing values are shown
     parameters: tuple[Parameter, ...]
     sparql: str
     path: Path
@@ -51,7 +52,7 @@ def discover(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
 
 def load_query(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
-    fields: dict[str, list[str]] = {"title": [], "question": [], "param": []}
+    fields: dict[str, list[str]] = {"title": [], "question": [], "note": [], "param": []}
     current: list[str] | None = None
     for line in text.splitlines():
         match = _HEADER_LINE.match(line)
@@ -70,6 +71,7 @@ def load_query(path: Path) -> CannedQuery:
         name=path.stem,
         title=fields["title"][0],
         question=fields["question"][0],
+        note=" ".join(fields["note"]),
         parameters=tuple(_parse_param(path, p) for p in fields["param"]),
         sparql=text,
         path=path,

@@ -1,0 +1,85 @@
+"""Where things are on a GATE page: the "Management Response" heading, the header lines under it,
+and one block of lines per "Recommendation:". Page chrome before the heading is ignored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wpsgraph.errors import SourceError
+from wpsgraph.gate.lines import Line
+from wpsgraph.model import ParseWarning
+
+NOT_A_RESPONSE = (
+    "not a GATE management response: expected a 'Management Response' heading "
+    "followed by ': ' header lines"
+)
+NO_RECOMMENDATIONS = "no recommendations found: expected lines starting with 'Recommendation:'"
+
+_HEADING = "management response"
+_RECOMMENDATION_START = re.compile(r"^\s*Recommendation\s*:")
+
+
+@dataclass(frozen=True)
+class Layout:
+    heading_line: int  # the heading, or the first recommendation when the heading is missing
+    header: list[Line]  # between the heading and the first recommendation
+    recommendations: list[list[Line]]  # each block starts with its "Recommendation:" line
+
+
+def find_layout(lines: list[Line], source: str) -> tuple[Layout, list[ParseWarning]]:
+    """Split a page into header and recommendation blocks, or say why it is not a response."""
+    heading = _heading_index(lines)
+    body_start = heading + 1 if heading is not None else 0
+    starts = [i for i in range(body_start, len(lines)) if _is_recommendation_start(lines[i])]
+    if heading is None and not starts:
+        raise SourceError(source, _where_heading_was_expected(lines), NOT_A_RESPONSE)
+    if not starts:
+        raise SourceError(source, _after_last_content(lines), NO_RECOMMENDATIONS)
+
+    blocks = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    if heading is None:
+        warning = ParseWarning(
+            lines[starts[0]].number,
+            "no 'Management Response' heading followed by ': ' header lines; "
+            "the header fields are left empty",
+        )
+        return Layout(lines[starts[0]].number, [], blocks), [warning]
+    return Layout(lines[heading].number, lines[heading + 1 : starts[0]], blocks), []
+
+
+def _heading_index(lines: list[Line]) -> int | None:
+    """The first "Management Response" line whose next non-blank line is a ': ' header line.
+
+    Navigation menus print the same words; the header lines after it tell the heading apart.
+    """
+    for i, line in enumerate(lines):
+        if line.stripped.lower() == _HEADING:
+            following = _next_non_blank(lines, i + 1)
+            if following is not None and lines[following].stripped.startswith(":"):
+                return i
+    return None
+
+
+def _is_recommendation_start(line: Line) -> bool:
+    return _RECOMMENDATION_START.match(line.text) is not None
+
+
+def _next_non_blank(lines: list[Line], start: int) -> int | None:
+    return next((i for i in range(start, len(lines)) if lines[i].stripped), None)
+
+
+def _where_heading_was_expected(lines: list[Line]) -> int:
+    """The line after a bare "Management Response" heading, else the first line with text."""
+    for i, line in enumerate(lines):
+        if line.stripped.lower() == _HEADING:
+            following = _next_non_blank(lines, i + 1)
+            return lines[following].number if following is not None else line.number + 1
+    first = _next_non_blank(lines, 0)
+    return lines[first].number if first is not None else 1
+
+
+def _after_last_content(lines: list[Line]) -> int:
+    """Where the first recommendation was expected: just after the last line with text."""
+    last = max((line.number for line in lines if line.stripped), default=0)
+    return last + 1

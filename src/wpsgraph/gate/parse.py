@@ -1,0 +1,40 @@
+"""parse_management_response: a GATE management response page's text -> the model."""
+
+from __future__ import annotations
+
+from wpsgraph.gate.header import parse_header
+from wpsgraph.gate.layout import find_layout
+from wpsgraph.gate.lines import numbered_lines
+from wpsgraph.gate.recommendations import parse_recommendations
+from wpsgraph.gate.source import normalize_line_ends, require_content
+from wpsgraph.model import ManagementResponse, ParseResult
+from wpsgraph.register import Register
+
+
+def parse_management_response(text: str, *, source: str, register: Register) -> ParseResult:
+    """Read one page. source names the input in errors; register resolves parties and mentions.
+
+    Raises SourceError when the text is not a management response; anything the parser had to
+    assume is returned as warnings on the result.
+    """
+    text = normalize_line_ends(text.removeprefix("\ufeff"))
+    require_content(text, source)
+    layout, warnings = find_layout(numbered_lines(text), source)
+    header = parse_header(layout.header)
+    recommendations, rec_warnings = parse_recommendations(layout.recommendations, register, source)
+    unit_slugs = register.resolve(header.responding_unit) if header.responding_unit else ()
+    response = ManagementResponse(
+        responding_unit=header.responding_unit,
+        responding_unit_slug=unit_slugs[0] if len(unit_slugs) == 1 else None,
+        office_type=header.office_type,
+        period_start=header.period_start,
+        period_end=header.period_end,
+        title=header.title,
+        approval_status=header.approval_status,
+        overall_response=header.overall_response,
+        overall_mentions=register.find_mentions(header.overall_response),
+        recommendations=recommendations,
+        line=layout.heading_line,
+    )
+    all_warnings = sorted([*warnings, *rec_warnings], key=lambda w: w.line)
+    return ParseResult(response, all_warnings)
