@@ -15,7 +15,8 @@ from rdflib import Graph, URIRef
 from wpsgraph.concepts import ConceptIndex
 from wpsgraph.emit import VOCABULARY_GRAPHS, Emitted, emit_evaluation, gate_url
 from wpsgraph.errors import SourceError, WpsGraphError
-from wpsgraph.gate import parse_management_response, read_source
+from wpsgraph.gate import parse_management_response
+from wpsgraph.gate.source import read_bytes, source_text
 from wpsgraph.model import ParseWarning, SourceInfo
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import Register
@@ -120,9 +121,9 @@ def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport
 
 
 def _read(path: Path) -> tuple[str, str]:
-    text = read_source(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return text, digest
+    """The page text and the SHA-256 of the file's bytes (the source version in provenance)."""
+    data = read_bytes(path)
+    return source_text(data, path), hashlib.sha256(data).hexdigest()
 
 
 def load_files(

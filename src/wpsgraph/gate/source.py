@@ -11,20 +11,28 @@ EMPTY_MESSAGE = "empty file: expected a GATE management response page"
 
 def read_source(path: Path) -> str:
     """The text of a saved GATE page: UTF-8 with or without BOM, else cp1252; LF line ends."""
+    return source_text(read_bytes(path), path)
+
+
+def source_text(data: bytes, path: str | Path) -> str:
+    """The page text of bytes read from path (named in errors)."""
+    text = normalize_line_ends(decode(data))
+    require_content(text, path)
+    return text
+
+
+def read_bytes(path: Path) -> bytes:
     path = Path(path)
     if path.is_dir():
         raise SourceError(path, None, "is a directory")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceError(path, None, "file not found") from None
     except IsADirectoryError:
         raise SourceError(path, None, "is a directory") from None
     except OSError as err:
         raise SourceError(path, None, f"cannot be read: {err.strerror or err}") from None
-    text = normalize_line_ends(decode(data))
-    require_content(text, path)
-    return text
 
 
 def decode(data: bytes) -> str:
