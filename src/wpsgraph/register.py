@@ -43,6 +43,9 @@ _CHARACTER_VARIANTS = str.maketrans(
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_AFTER_SLASH = re.compile(r"/ +")
 _LAST_WORD = re.compile(r"(\w+)\W*\Z")
+_WORD = re.compile(r"\w+")
+# Only the tail of a line is scanned for its last word; a longer word is searched for in full.
+_LONGEST_WORD = 200
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
@@ -142,11 +145,28 @@ class Register:
         only partners and products are reported.
         """
         found: dict[str, None] = {}
-        for match in self._mention_pattern.finditer(text):
-            for slug in self._group_slugs[match.lastgroup or ""]:
+        for slugs in self._names_in(text):
+            for slug in slugs:
                 if self.actors[slug].kind in MENTIONABLE_KINDS:
                     found.setdefault(slug)
         return list(found)
+
+    def _names_in(self, text: str) -> Iterator[tuple[str, ...]]:
+        """The slugs of each register name in text, left to right, without overlap.
+
+        Only labels whose first word is the word at hand are tried there (a dictionary lookup),
+        which is what a single alternation of every label would match, at a fraction of the cost.
+        """
+        end = 0
+        for word in _WORD.finditer(text):
+            if word.start() < end:
+                continue
+            for label, pattern in self._labels_by_first_word.get(word.group().lower(), ()):
+                match = pattern.match(text, word.start())
+                if match is not None:
+                    end = match.end()
+                    yield label.slugs
+                    break
 
     def matches_ending_at(self, text: str, end: int) -> list[NameMatch]:
         """Every register name (any kind) that text[:end] ends with, starting at a word boundary.
@@ -155,14 +175,22 @@ class Register:
         action line; longer names come first.
         """
         head = text[:end]
-        last = _LAST_WORD.search(head)
-        if last is None:
+        tail = max(0, end - _LONGEST_WORD)
+        last = _LAST_WORD.search(head, tail)
+        if last is None or (tail and last.start() == tail):
+            last = _LAST_WORD.search(head)  # the tail cut a long word or held none
+            if last is None:
+                return []
+        candidates = self._labels_by_last_word.get(last.group(1).lower(), ())
+        if not candidates:
             return []
+        starts = _visible_starts(head, max(size for _, _, size in candidates))
         matches = []
-        for label, pattern in self._labels_by_last_word.get(last.group(1).lower(), ()):
-            found = pattern.search(head)
-            if found is not None:
-                matches.append(NameMatch(found.start(), end, label.slugs))
+        for label, pattern, size in candidates:
+            # A label matches exactly as many non-space characters as it has, so its only
+            # possible start is known: no need to search the whole line.
+            if size <= len(starts) and pattern.match(head, starts[size - 1]) is not None:
+                matches.append(NameMatch(starts[size - 1], end, label.slugs))
         return sorted(matches, key=lambda m: (m.start, m.slugs))
 
     # --- indexes, built on first use ----------------------------------------------------------
@@ -196,23 +224,37 @@ class Register:
         return {lab.form: lab.slugs for lab in self._labels if lab.case_sensitive}
 
     @cached_property
-    def _group_slugs(self) -> dict[str, tuple[str, ...]]:
-        return {f"n{i}": lab.slugs for i, lab in enumerate(self._labels)}
-
-    @cached_property
-    def _mention_pattern(self) -> re.Pattern[str]:
-        alternatives = "|".join(f"(?P<n{i}>{lab.pattern})" for i, lab in enumerate(self._labels))
-        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-
-    @cached_property
-    def _labels_by_last_word(self) -> dict[str, list[tuple[_Label, re.Pattern[str]]]]:
+    def _labels_by_first_word(self) -> dict[str, list[tuple[_Label, re.Pattern[str]]]]:
         index: dict[str, list[tuple[_Label, re.Pattern[str]]]] = {}
+        for lab in self._labels:  # longest first, as a single alternation would try them
+            first = _WORD.match(lab.form)
+            if first is None:
+                raise WpsGraphError(f"register label '{lab.form}' does not start with a word")
+            pattern = re.compile(rf"(?<!\w){lab.pattern}(?!\w)")
+            index.setdefault(first.group().lower(), []).append((lab, pattern))
+        return index
+
+    @cached_property
+    def _labels_by_last_word(self) -> dict[str, list[tuple[_Label, re.Pattern[str], int]]]:
+        index: dict[str, list[tuple[_Label, re.Pattern[str], int]]] = {}
         for lab in self._labels:
             last = _LAST_WORD.search(lab.form)
             if last is not None:
                 pattern = re.compile(rf"(?<!\w){lab.pattern}\Z")
-                index.setdefault(last.group(1).lower(), []).append((lab, pattern))
+                size = sum(1 for ch in lab.form if not ch.isspace())
+                index.setdefault(last.group(1).lower(), []).append((lab, pattern, size))
         return index
+
+
+def _visible_starts(text: str, count: int) -> list[int]:
+    """Indexes of the last count non-space characters of text, from the end backwards."""
+    starts: list[int] = []
+    i = len(text) - 1
+    while i >= 0 and len(starts) < count:
+        if not text[i].isspace():
+            starts.append(i)
+        i -= 1
+    return starts
 
 
 def _name_candidates(name: str) -> Iterator[str]:
