@@ -1,18 +1,34 @@
 """SHACL validation of wpsgraph data against shapes/.
 
-Concepts and actors that data points to live in the schemes and the register: they are added to the
-data graph, since pySHACL's ont_graph only contributes class and property axioms (the ontology)."""
+The shapes are compiled to SPARQL (wpsgraph.shacl_sparql) and run by Oxigraph over the union of the
+data, the schemes, the register and the ontology: in memory for one graph or a batch of graphs, and
+by the store itself for the whole store, so no Python validator ever holds the store.
+tests/test_validate_equivalence.py proves the results equal pySHACL's; validate_graph_pyshacl is
+that reference (concepts and actors go in pySHACL's data graph, since its ont_graph contributes only
+class and property axioms)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from wpsgraph.resources import ontology_graph, referenced_graph, shapes_graph
+from wpsgraph.emit import VOCABULARY_GRAPHS
+from wpsgraph.resources import (
+    ontology_graph,
+    referenced_graph,
+    register_graph,
+    schemes_graph,
+    shapes_graph,
+)
+from wpsgraph.shacl_sparql import CompiledConstraint, fill_template, project_constraints
+from wpsgraph.store import SelectResult, Store, Term, to_oxigraph, to_rdflib
 from wpsgraph.vocab import bind_prefixes
 
 
@@ -26,10 +42,47 @@ class ValidationResult:
     message: str
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One result with its RDF terms, as a compiled constraint's query returned it."""
+
+    constraint: CompiledConstraint
+    focus: Term
+    value: Term | None
+    bindings: tuple[tuple[str, Term], ...] = ()
+
+    def messages(self) -> list[str]:
+        if not self.constraint.fills_templates:
+            return list(self.constraint.messages)
+        # As pySHACL: the query's variables, with this, path and value as the results say.
+        names: dict[str, object] = dict(self.bindings)
+        names.update(this=self.focus, path=self.constraint.path, value=self.value)
+        return [fill_template(m, names) for m in self.constraint.messages]
+
+    def result(self) -> ValidationResult:
+        c = self.constraint
+        return ValidationResult(
+            severity=_local(c.severity),
+            focus=str(self.focus),
+            path=None if c.path is None else str(c.path),
+            value=None if self.value is None else str(self.value),
+            constraint=_local(c.component),
+            message="; ".join(sorted(self.messages())),
+        )
+
+
 @dataclass
 class ValidationReport:
     results: list[ValidationResult]
-    graph: Graph
+    _graph: Graph | None = field(default=None, repr=False)
+    _findings: list[Finding] = field(default_factory=list, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The SHACL validation report as RDF, built on first use (a big store has many results)."""
+        if self._graph is None:
+            self._graph = _report_graph(self._findings)
+        return self._graph
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -73,6 +126,37 @@ class ValidationReport:
 
 
 def validate_graph(data: Graph) -> ValidationReport:
+    """One evaluation graph (or any data) against the shapes, with the vocabulary."""
+    store = _memory_store({_DATA_GRAPH: data})
+    return _report(_run(_memory_select(store)))
+
+
+def validate_graphs(graphs: Mapping[URIRef, Graph]) -> dict[URIRef, ValidationReport]:
+    """A batch of evaluation graphs (key: named graph IRI) in one engine run over their union with
+    the vocabulary, as the store will hold them. Each result goes to the graphs in which its focus
+    node is a subject (an evaluation's nodes live only in its own graph). Results on vocabulary
+    nodes (register actors, concepts) that no given graph describes go to no graph: the project's
+    tests keep the vocabulary conformant, and validate_store reports such results."""
+    store = _memory_store(graphs)
+    owners: dict[Term, list[URIRef]] = {}
+    for name, graph in graphs.items():
+        for subject in set(graph.subjects()):
+            owners.setdefault(subject, []).append(name)
+    found: dict[URIRef, list[Finding]] = {name: [] for name in graphs}
+    for finding in _run(_memory_select(store)):
+        for name in owners.get(finding.focus, ()):
+            found[name].append(finding)
+    return {name: _report(findings) for name, findings in found.items()}
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Everything in the store (evaluations and the vocabulary graphs loaded with them); the
+    queries run in the store itself, over the union of its graphs."""
+    return _report(_run(_store_select(store)))
+
+
+def validate_graph_pyshacl(data: Graph) -> ValidationReport:
+    """The reference: pySHACL on data + schemes + register, with the ontology as ont_graph."""
     _conforms, report_graph, _text = shacl_validate(
         data + referenced_graph(),
         shacl_graph=shapes_graph(),
@@ -84,22 +168,121 @@ def validate_graph(data: Graph) -> ValidationReport:
     return ValidationReport(_results(report_graph), report_graph)
 
 
+Row = Mapping[str, Term | None]
+# Where validate_graph puts its data in the engine's store (never in the persistent store).
+_DATA_GRAPH = URIRef("https://w3id.org/wpsgraph/graph/validated-data")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_quads() -> tuple[ox.Quad, ...]:
+    parts = {"ontology": ontology_graph(), "schemes": schemes_graph(), "register": register_graph()}
+    return tuple(
+        quad
+        for key, graph in parts.items()
+        for quad in _quads(graph, ox.NamedNode(str(VOCABULARY_GRAPHS[key])))
+    )
+
+
+def _quads(graph: Graph, name: ox.NamedNode) -> Iterator[ox.Quad]:
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+
+
+def _memory_store(graphs: Mapping[URIRef, Graph]) -> ox.Store:
+    store = ox.Store()
+    store.extend(_vocabulary_quads())
+    for name, graph in graphs.items():
+        store.extend(_quads(graph, ox.NamedNode(str(name))))
+    return store
+
+
+def _memory_select(store: ox.Store) -> Callable[[str], Iterable[Row]]:
+    def select(sparql: str) -> Iterator[Row]:
+        solutions = store.query(sparql, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            yield {n: None if solution[n] is None else to_rdflib(solution[n]) for n in names}
+
+    return select
+
+
+def _store_select(store: Store) -> Callable[[str], Iterable[Row]]:
+    def select(sparql: str) -> list[dict[str, Term | None]]:
+        result = store.query(sparql)
+        assert isinstance(result, SelectResult)
+        return result.rows
+
+    return select
+
+
+def _run(select: Callable[[str], Iterable[Row]]) -> list[Finding]:
+    findings = []
+    for constraint in project_constraints():
+        for row in select(constraint.query):
+            focus = row["this"]
+            if focus is None:
+                continue
+            extra = tuple(
+                (k, v) for k, v in row.items() if k not in ("this", "value") and v is not None
+            )
+            findings.append(Finding(constraint, focus, row.get("value"), extra))
+    return findings
+
+
+def _report(findings: list[Finding]) -> ValidationReport:
+    unique = list(dict.fromkeys(findings))
+    return ValidationReport(_ordered(f.result() for f in unique), None, unique)
+
+
+def _report_graph(findings: list[Finding]) -> Graph:
+    graph = Graph()
+    report = BNode()
+    conforms = not any(f.constraint.severity == SH.Violation for f in findings)
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for finding in findings:
+        c = finding.constraint
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, finding.focus))
+        graph.add((node, SH.resultSeverity, c.severity))
+        graph.add((node, SH.sourceConstraintComponent, c.component))
+        graph.add((node, SH.sourceShape, c.shape))
+        if c.path is not None:
+            graph.add((node, SH.resultPath, c.path))
+        if finding.value is not None:
+            graph.add((node, SH.value, finding.value))
+        for message in finding.messages():
+            graph.add((node, SH.resultMessage, Literal(message)))
+    return graph
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri).rsplit("#", 1)[-1]
+
+
 def _results(report: Graph) -> list[ValidationResult]:
+    """pySHACL's report graph as results."""
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
-        severity = report.value(node, SH.resultSeverity)
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
         results.append(
             ValidationResult(
-                severity=str(severity).rsplit("#", 1)[-1],
+                severity=_local(report.value(node, SH.resultSeverity)),
                 focus=str(report.value(node, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=None if value is None else str(value),
-                constraint=str(report.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+                constraint=_local(report.value(node, SH.sourceConstraintComponent)),
                 message="; ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
             )
         )
+    return _ordered(results)
+
+
+def _ordered(results: Iterable[ValidationResult]) -> list[ValidationResult]:
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(
         results, key=lambda r: (order.get(r.severity, 3), r.focus, r.path or "", r.message)
