@@ -340,10 +340,19 @@ def test_no_recommendations(register: Register) -> None:
     )
 
 
-def test_action_without_deadline(register: Register) -> None:
-    err = source_error("action-without-deadline.txt", register)
-    assert err.line == 12
-    assert err.message.startswith("key action 2: expected '... responsible units YYYY/MM Status'")
+def test_action_without_deadline_at_the_end_is_dropped_as_truncated(register: Register) -> None:
+    result = parse_fixture("action-without-deadline.txt", register)
+    (rec,) = result.response.recommendations
+    assert [a.text for a in rec.actions] == ["Publish a one-page template."]
+    assert rec.truncated
+    assert result.warnings == [
+        ParseWarning(
+            12,
+            "recommendation 1 is truncated at line 12: key action 2 ends before its deadline "
+            "and status ('2) Pilot the template with ten grantees. Civil Society Di...'); "
+            "not recorded",
+        )
+    ]
 
 
 def test_missing_file(tmp_path: Path) -> None:

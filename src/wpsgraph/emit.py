@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from wpsgraph.concepts import ConceptIndex
+from wpsgraph.gate.language import detect_language
 from wpsgraph.model import (
     KeyAction,
     ManagementResponse,
@@ -70,10 +71,10 @@ class _Emitter:
         self.graph.add((s, p, o))
 
     def text(self, s: URIRef, p: URIRef, value: str) -> None:
-        # GATE content is English on the pages handled so far; per-text language detection
-        # belongs to the multilingual loader.
+        """Content prose, tagged with its own language: one page may mix English, Spanish and
+        French (labels and names are not content and stay untagged)."""
         if value.strip():
-            self.add(s, p, Literal(value.strip(), lang="en"))
+            self.add(s, p, Literal(value.strip(), lang=detect_language(value)))
 
     def concept(
         self, s: URIRef, p: URIRef, scheme: URIRef, printed: str, field_name: str, line: int
@@ -176,6 +177,8 @@ def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Reco
     if rec.label:
         em.add(node, WPS.printedLabel, Literal(rec.label))
     em.text(node, WPS.text, rec.text)
+    if rec.truncated:
+        em.add(node, WPS.truncated, Literal(True))
     fields = (
         (WPS.thematicArea, WPS.ThematicArea, rec.thematic_areas, "Thematic Area"),
         (
@@ -211,6 +214,15 @@ def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Reco
         "Management Response Category",
         rec.line,
     )
+    if rec.inferred_category:
+        em.concept(
+            response,
+            WPS.inferredResponseCategory,
+            WPS.ResponseCategory,
+            rec.inferred_category,
+            "Inferred response category",
+            rec.line,
+        )
     em.mentions(response, rec.response_mentions)
     for action in rec.actions:
         _emit_action(em, node, action)
@@ -236,7 +248,7 @@ def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
         em.add(node, SCHEMA.actionStatus, em.concepts.close_match[status])
     em.text(node, WPS.comments, action.comments)
     for phrase in action.resource_conditions:
-        em.add(node, WPS.resourceCondition, Literal(phrase, lang="en"))
+        em.add(node, WPS.resourceCondition, Literal(phrase, lang=detect_language(phrase)))
     em.mentions(node, action.mentions)
 
 

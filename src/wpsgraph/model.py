@@ -72,6 +72,11 @@ class Recommendation:
     mentions: list[str]  # register slugs named in the recommendation text
     response_mentions: list[str]  # register slugs named in the management response text
     line: int
+    # When category is empty and the response prose clearly says it ("Accepted.", "Agreed."),
+    # the category read from the prose: an inference, kept apart from the stated category.
+    inferred_category: str = ""
+    # The page ends inside this recommendation: what was read is kept, nothing is made up.
+    truncated: bool = False
 
 
 @dataclass

@@ -59,6 +59,7 @@ class WPS(DefinedNamespace):
     addresses: URIRef
     partOfResponse: URIRef
     responseCategory: URIRef
+    inferredResponseCategory: URIRef
     thematicArea: URIRef
     operatingPrinciple: URIRef
     organizationalPriority: URIRef
@@ -84,6 +85,7 @@ class WPS(DefinedNamespace):
     unresolvedResponsible: URIRef
     resourceCondition: URIRef
     unlistedValue: URIRef
+    truncated: URIRef
     sourceFile: URIRef
     sourceSha256: URIRef
     slug: URIRef

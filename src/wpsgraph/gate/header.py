@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wpsgraph.gate.layout import LABELLED_HEADER
 from wpsgraph.gate.lines import Line, join_text
 
 APPROVAL_STATUSES = ("Approved", "Draft", "Submitted")
@@ -149,3 +150,61 @@ def _repeated_unit(rest: list[_Field], unit: str) -> tuple[int, int] | None:
             if text.lower() == unit.lower():
                 return at, index
     return None
+
+
+# --- the older labelled layout ----------------------------------------------------------------
+
+_COMMISSIONING = "Commissioning Unit"
+_PLAN = "Evaluation Plan"
+_TITLE = "Evaluation Title"
+_RESPONSIBLE = "Unit Responsible for Providing Management Response"
+_OVERALL = "Overall Management Response"
+OFFICE_TYPES = ("HQ", "EO", "RO", "MCO", "CO", "PP")
+
+
+def parse_labelled_header(lines: list[Line]) -> Header:
+    """The older header: "Commissioning Unit: ...", "Evaluation Plan: 2018 - 2021", "Evaluation
+    Title: ...", "Evaluation Type: ...", "Unit Responsible for Providing Management Response: ...",
+    "Overall Management Response: ..." (continued on the lines after it), and ': Approved'."""
+    values: dict[str, list[str]] = {}
+    approval = ""
+    current: list[str] | None = None
+    for line in lines:
+        text = line.stripped
+        if match := LABELLED_HEADER.match(line.text):
+            current = values.setdefault(match["label"], [])
+            current.append(match["value"])
+        elif text.startswith(":") and text[1:].strip().lower() in _APPROVALS:
+            approval = text[1:].strip()
+            current = None
+        elif current is not None:
+            current.append(text)
+    value = {label: join_text(parts) for label, parts in values.items()}
+    plan = _PERIOD.match(value.get(_PLAN, "").replace("\n", " "))
+    period = _period(plan) if plan else None
+    unit, office_type = _unit_and_office_type(
+        value.get(_RESPONSIBLE) or value.get(_COMMISSIONING, "")
+    )
+    return Header(
+        responding_unit=unit or (period.unit if period else ""),
+        office_type=(period.office_type if period and period.office_type else office_type),
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        title=value.get(_TITLE, "").replace("\n", " "),
+        approval_status=approval,
+        overall_response=value.get(_OVERALL, ""),
+    )
+
+
+_APPROVALS = {s.lower() for s in APPROVAL_STATUSES}
+
+
+def _unit_and_office_type(printed: str) -> tuple[str, str]:
+    """ "Jordan Country Office (CO)" -> ("Jordan Country Office", "CO"); a last parenthesised
+    group that is not an office code belongs to the name."""
+    printed = printed.replace("\n", " ").strip()
+    groups = list(_PARENTHESISED.finditer(printed))
+    if groups and groups[-1].group(1).strip() in OFFICE_TYPES:
+        last = groups[-1]
+        return (printed[: last.start()] + printed[last.end() :]).strip(), last.group(1).strip()
+    return printed, ""

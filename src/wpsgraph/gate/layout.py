@@ -20,16 +20,31 @@ _HEADING = "management response"
 _RECOMMENDATION_START = re.compile(r"^\s*Recommendation\s*:")
 
 
+# The older layout labels its header fields instead of printing bare ': value' lines.
+LABELLED_HEADER = re.compile(
+    r"^\s*(?P<label>Commissioning Unit|Evaluation Plan|Evaluation Title|Evaluation Type"
+    r"|Unit Responsible for Providing Management Response|Overall Management Response)\s*:"
+    r"\s?(?P<value>.*)$"
+)
+
+
 @dataclass(frozen=True)
 class Layout:
     heading_line: int  # the heading, or the first recommendation when the heading is missing
     header: list[Line]  # between the heading and the first recommendation
     recommendations: list[list[Line]]  # each block starts with its "Recommendation:" line
+    labelled: bool = False  # the header is the older "Label: value" layout
 
 
 def find_layout(lines: list[Line], source: str) -> tuple[Layout, list[ParseWarning]]:
     """Split a page into header and recommendation blocks, or say why it is not a response."""
     heading = _heading_index(lines)
+    if heading is None:
+        labelled = _first_labelled_header(lines)
+        if labelled is not None:
+            return _labelled_layout(lines, labelled, source)
+    elif _is_labelled(lines, heading + 1):
+        return _labelled_layout(lines, heading, source)
     body_start = heading + 1 if heading is not None else 0
     starts = [i for i in range(body_start, len(lines)) if _is_recommendation_start(lines[i])]
     if heading is None and not starts:
@@ -49,16 +64,46 @@ def find_layout(lines: list[Line], source: str) -> tuple[Layout, list[ParseWarni
 
 
 def _heading_index(lines: list[Line]) -> int | None:
-    """The first "Management Response" line whose next non-blank line is a ': ' header line.
+    """The first "Management Response" line whose next non-blank line is a header line
+    (': value', or a labelled field of the older layout).
 
     Navigation menus print the same words; the header lines after it tell the heading apart.
     """
     for i, line in enumerate(lines):
         if line.stripped.lower() == _HEADING:
             following = _next_non_blank(lines, i + 1)
-            if following is not None and lines[following].stripped.startswith(":"):
+            if following is not None and (
+                lines[following].stripped.startswith(":")
+                or LABELLED_HEADER.match(lines[following].text)
+            ):
                 return i
     return None
+
+
+def _is_labelled(lines: list[Line], start: int) -> bool:
+    following = _next_non_blank(lines, start)
+    return following is not None and LABELLED_HEADER.match(lines[following].text) is not None
+
+
+def _first_labelled_header(lines: list[Line]) -> int | None:
+    """Where an older-layout header starts when no heading precedes it."""
+    for i, line in enumerate(lines):
+        if _is_recommendation_start(line):
+            return None
+        if LABELLED_HEADER.match(line.text):
+            return i
+    return None
+
+
+def _labelled_layout(
+    lines: list[Line], start: int, source: str
+) -> tuple[Layout, list[ParseWarning]]:
+    """The older layout: labelled header fields from start, then the recommendations."""
+    starts = [i for i in range(start, len(lines)) if _is_recommendation_start(lines[i])]
+    if not starts:
+        raise SourceError(source, _after_last_content(lines), NO_RECOMMENDATIONS)
+    blocks = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    return Layout(lines[start].number, lines[start : starts[0]], blocks, labelled=True), []
 
 
 def _is_recommendation_start(line: Line) -> bool:

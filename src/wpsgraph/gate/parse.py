@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from wpsgraph.gate.header import parse_header
+from wpsgraph.gate.header import parse_header, parse_labelled_header
+from wpsgraph.gate.html import html_lines, looks_like_html
 from wpsgraph.gate.layout import find_layout
-from wpsgraph.gate.lines import numbered_lines
+from wpsgraph.gate.lines import Line, numbered_lines
 from wpsgraph.gate.recommendations import parse_recommendations
+from wpsgraph.gate.repair import restore_apostrophes
 from wpsgraph.gate.source import normalize_line_ends, require_content
 from wpsgraph.model import ManagementResponse, ParseResult
 from wpsgraph.register import Register
 
 
 def parse_management_response(text: str, *, source: str, register: Register) -> ParseResult:
-    """Read one page. source names the input in errors; register resolves parties and mentions.
+    """Read one page (its text, or the HTML a browser saved). source names the input in errors;
+    register resolves parties and mentions.
 
     Raises SourceError when the text is not a management response; anything the parser had to
     assume is returned as warnings on the result.
     """
     text = normalize_line_ends(text.removeprefix("\ufeff"))
     require_content(text, source)
-    layout, warnings = find_layout(numbered_lines(text), source)
-    header = parse_header(layout.header)
-    recommendations, rec_warnings = parse_recommendations(layout.recommendations, register, source)
+    lines, warnings = restore_apostrophes(page_lines(text))
+    layout, layout_warnings = find_layout(lines, source)
+    header = (
+        parse_labelled_header(layout.header) if layout.labelled else parse_header(layout.header)
+    )
+    recommendations, rec_warnings = parse_recommendations(layout.recommendations, register)
     unit_slugs = register.resolve(header.responding_unit) if header.responding_unit else ()
     response = ManagementResponse(
         responding_unit=header.responding_unit,
@@ -36,5 +42,10 @@ def parse_management_response(text: str, *, source: str, register: Register) -> 
         recommendations=recommendations,
         line=layout.heading_line,
     )
-    all_warnings = sorted([*warnings, *rec_warnings], key=lambda w: w.line)
+    all_warnings = sorted([*warnings, *layout_warnings, *rec_warnings], key=lambda w: w.line)
     return ParseResult(response, all_warnings)
+
+
+def page_lines(text: str) -> list[Line]:
+    """The numbered lines of a page; an HTML page's visible text, numbered by its source lines."""
+    return html_lines(text) if looks_like_html(text) else numbered_lines(text)

@@ -19,7 +19,7 @@ from wpsgraph.register import Register
 # A separator between two parties, read backwards from the start of the later one. The article
 # belongs to the connective ("in coordination with the GEAP Secretariat"), not to the name.
 _SEPARATOR_BEFORE = re.compile(
-    r"(?:\s*[;,&]\s*(?:and\s+)?"
+    r"(?:\s*[;,&/]\s*(?:and\s+)?"
     r"|\s+(?:in\s+coordination\s+with|in\s+collaboration\s+with|with\s+support\s+from"
     r"|supported\s+by|with|and)\s+)"
     r"(?:the\s+)?\Z",
@@ -95,6 +95,25 @@ def split_parties(before_deadline: str, register: Register, line: int) -> Split:
         line, "cannot tell the responsible parties from the action text; none recorded"
     )
     return Split(body, "", [], [warning])
+
+
+def split_column(column: str, register: Register, line: int) -> Split:
+    """The parties of a responsible column printed on its own (a table cell): known names
+    chained from its start, else the whole column as one party the register does not know."""
+    body = column.strip()
+    end = len(body) - 1 if body.endswith(".") else len(body)
+    whole = [
+        c
+        for c in _chains_ending_at(body, end, register, depth=0)
+        if not _text_before(body, c.start)
+    ]
+    if whole:
+        return _split(body, end, _longest(whole), register, [])
+    if not body[:end].strip():
+        return Split(
+            "", "", [], [ParseWarning(line, "no responsible party printed; none recorded")]
+        )
+    return _unknown_party(body, end, 0, line)
 
 
 def _chains_ending_at(text: str, end: int, register: Register, depth: int) -> Iterator[_Chain]:

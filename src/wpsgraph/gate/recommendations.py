@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wpsgraph.gate.actions import parse_actions
+from wpsgraph.gate.actions import ActionSection, parse_actions
+from wpsgraph.gate.category import inferred_category
 from wpsgraph.gate.lines import Line, join_text
 from wpsgraph.gate.numbering import numbers_or_positions
 from wpsgraph.model import ParseWarning, Recommendation
@@ -52,8 +53,11 @@ class _Block:
     """One recommendation's lines, sorted into labelled fields and key action lines."""
 
     line: int
+    last_line: int  # the last line with text
     fields: dict[str, list[str]] = field(default_factory=dict)
+    field_lines: dict[str, int] = field(default_factory=dict)
     action_lines: list[Line] = field(default_factory=list)
+    has_actions_section: bool = False
 
     def text(self, label: str) -> str:
         return join_text(self.fields.get(label, []))
@@ -65,7 +69,7 @@ class _Block:
 
 
 def parse_recommendations(
-    blocks: list[list[Line]], register: Register, source: str
+    blocks: list[list[Line]], register: Register
 ) -> tuple[list[Recommendation], list[ParseWarning]]:
     sorted_blocks = [_sort_lines(block) for block in blocks]
     labelled = [_split_label(b.text(RECOMMENDATION)) for b in sorted_blocks]
@@ -73,10 +77,20 @@ def parse_recommendations(
         [number for _, number, _ in labelled], sorted_blocks[0].line, "recommendation"
     )
     recommendations = []
-    for block, (label, _, text), number in zip(sorted_blocks, labelled, numbers, strict=True):
-        actions, action_warnings = parse_actions(block.action_lines, register, source)
-        warnings += action_warnings
+    for i, (block, (label, _, text), number) in enumerate(
+        zip(sorted_blocks, labelled, numbers, strict=True)
+    ):
+        is_last = i == len(sorted_blocks) - 1
+        section = parse_actions(
+            block.action_lines, register, at_end_of_page=is_last, recommendation=number
+        )
+        warnings += section.warnings
         response_text = block.text(RESPONSE)
+        category = block.text(CATEGORY)
+        truncated, truncation_warnings = _truncation(block, section, number, is_last)
+        warnings += truncation_warnings
+        inferred, category_warnings = _inference(block, category, response_text, number, truncated)
+        warnings += category_warnings
         recommendations.append(
             Recommendation(
                 number=number,
@@ -84,35 +98,99 @@ def parse_recommendations(
                 text=text,
                 response_text=response_text,
                 description=block.text(DESCRIPTION),
-                category=block.text(CATEGORY),
+                category=category,
                 thematic_areas=block.values(THEMATIC_AREA),
                 operating_principles=block.values(OPERATING_PRINCIPLES),
                 organizational_priorities=block.values(ORGANIZATIONAL_PRIORITIES),
                 uneg_criteria=block.values(UNEG_CRITERIA),
-                actions=actions,
+                actions=section.actions,
                 mentions=register.find_mentions(text),
                 response_mentions=register.find_mentions(response_text),
                 line=block.line,
+                inferred_category=inferred,
+                truncated=truncated,
             )
         )
     return recommendations, warnings
 
 
+def _truncation(
+    block: _Block, section: ActionSection, number: int, is_last: bool
+) -> tuple[bool, list[ParseWarning]]:
+    """Whether the page ends inside this recommendation, and the warning that says so.
+
+    Every complete recommendation reaches its "Key Actions" table (or "Key Action not added.");
+    the last one stopping short of it, or of its first action, was cut off when the page was
+    saved. What it holds is kept as read; its actions cut before their deadline were dropped.
+    """
+    if not is_last:
+        if block.has_actions_section:
+            return False, []
+        return False, [
+            ParseWarning(
+                block.line,
+                f"recommendation {number} has no 'Key Actions' section; no actions recorded",
+            )
+        ]
+    if section.cut_at_end:
+        return True, []  # parse_actions has said which action was cut
+    if not block.has_actions_section:
+        why = "the page ends before its Key Actions; the fields read so far are kept"
+    elif not section.actions and not section.no_actions_marker:
+        why = "the page ends after its Key Actions heading, before any action"
+    else:
+        return False, []
+    return True, [
+        ParseWarning(
+            block.last_line,
+            f"recommendation {number} is truncated at line {block.last_line}: {why}",
+        )
+    ]
+
+
+def _inference(
+    block: _Block, category: str, response_text: str, number: int, truncated: bool
+) -> tuple[str, list[ParseWarning]]:
+    """The category read from the prose when none is printed, with the warning that says so."""
+    if category:
+        return "", []
+    line = block.field_lines.get(CATEGORY, block.field_lines.get(RESPONSE, block.line))
+    inferred = inferred_category(response_text)
+    if inferred:
+        return inferred, [
+            ParseWarning(
+                line,
+                f"recommendation {number}: Management Response Category is empty; "
+                f"'{inferred}' inferred from the response text, recorded as an inference",
+            )
+        ]
+    if truncated and CATEGORY not in block.fields:
+        return "", []  # the truncation warning already explains the missing field
+    return "", [
+        ParseWarning(
+            line,
+            f"recommendation {number}: Management Response Category is empty and the response "
+            "does not say plainly whether it is accepted; no category recorded",
+        )
+    ]
+
+
 def _sort_lines(lines: list[Line]) -> _Block:
     """Fields until "Key Actions", action lines after. A line that is not a known label continues
     the field before it (GATE wraps long values over several lines)."""
-    block = _Block(lines[0].number)
+    last = max((line.number for line in lines if line.stripped), default=lines[0].number)
+    block = _Block(lines[0].number, last)
     current: list[str] | None = None
-    in_actions = False
     for line in lines:
-        if in_actions:
+        if block.has_actions_section:
             block.action_lines.append(line)
         elif _ACTIONS_START.match(line.text):
-            in_actions = True
+            block.has_actions_section = True
             if not _ACTIONS_HEADING.match(line.text):
                 block.action_lines.append(line)
         elif match := _FIELD.match(line.text):
             current = block.fields.setdefault(match["label"], [])
+            block.field_lines.setdefault(match["label"], line.number)
             current.append(match["value"])
         elif current is not None:
             current.append(line.text)
