@@ -1,8 +1,9 @@
 """A GATE page saved from a browser as HTML -> the same lines as its text rendering.
 
-Block elements and table rows start a new line, table cells are separated by a space, scripts,
-styles and the document head are dropped. Each line keeps the number of the HTML source line its
-text starts on, so warnings and errors point into the file the user has.
+Block elements and table rows start a new line, table cells are separated by a space; scripts,
+styles, the document head, navigation and footer are dropped (site chrome, not content). Each
+line keeps the number of the HTML source line its text starts on, so warnings and errors point
+into the file the user has.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ _BLOCK = frozenset(
     }
 )
 _CELL = frozenset({"td", "th"})
-_SKIPPED = frozenset({"script", "style", "head", "noscript", "template"})
+_SKIPPED = frozenset({"script", "style", "head", "noscript", "template", "nav", "footer"})
 _SPACES = re.compile(r"\s+")
 
 
