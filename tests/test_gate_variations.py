@@ -114,7 +114,7 @@ def test_spanish_country_office_page(register: Register) -> None:
                         responsible_text="Deputy Representative/Head of Programme",
                         deadline=YearMonth(2021, 6),
                         status="Completed",
-                        comments="Informe final enviado.",
+                        comments="Informe enviado por la oficina.",
                         line=27,
                     ),
                     action(

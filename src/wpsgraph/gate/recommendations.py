@@ -89,6 +89,18 @@ def parse_recommendations(
         category = block.text(CATEGORY)
         truncated, truncation_warnings = _truncation(block, section, number, is_last)
         warnings += truncation_warnings
+        if not text:
+            warnings.append(
+                ParseWarning(block.line, f"recommendation {number} has no text; recorded without")
+            )
+        if not response_text and not truncated:
+            warnings.append(
+                ParseWarning(
+                    block.line,
+                    f"recommendation {number} has no 'Management Response:' text; "
+                    "recorded without one",
+                )
+            )
         inferred, category_warnings = _inference(block, category, response_text, number, truncated)
         warnings += category_warnings
         recommendations.append(
