@@ -18,7 +18,7 @@ from wpsgraph.loader import FileReport, LoadOptions, LoadReport, Outcome, load_f
 from wpsgraph.paths import DATA_DIR, default_store_dir
 from wpsgraph.queries import CannedQuery, discover, run_canned, run_read_only
 from wpsgraph.store import EXPORT_FORMATS, OxigraphStore, open_store
-from wpsgraph.validate import ValidationReport, validate_graph
+from wpsgraph.validate import ValidationReport, validate_graph, validate_store
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Sample values for the demo's run of queries whose parameters have no default.
@@ -174,8 +174,11 @@ def summary_table(report: LoadReport) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data = _read_rdf_files(args.files) if args.files else _store_data(_store_dir(args))
-    report = validate_graph(data)
+    if args.files:
+        report = validate_graph(_read_rdf_files(args.files))
+    else:
+        with open_store(_store_dir(args), read_only=True) as store:
+            report = validate_store(store)
     print(_render_validation(report, args.format), end="")
     return EXIT_OK if report.conforms else EXIT_FAILED
 

@@ -9,11 +9,14 @@ Only the SHACL features our shapes use are compiled (see SUPPORTED_PARAMETERS an
 _DATATYPE_CHECKS). Anything else raises ShapeCompileError naming the shape and the construct, so a
 new shape is never silently unchecked. Matching pySHACL (0.40, on rdflib 7), not the letter of the
 SHACL spec, where the two differ:
-- sh:datatype xsd:integer / xsd:date also require a lexical form rdflib can parse (its `ill_typed`);
-  xsd:gYear / xsd:gYearMonth accept any lexical form (rdflib does not parse them), hence our
-  shapes' sh:pattern; xsd:string and rdf:langString need only the datatype / a language tag.
-- sh:pattern uses Python `re.search`, whose `$` also matches before a final newline: an unescaped
-  `$` is rewritten `\\n?$` for Oxigraph's regex engine.
+- sh:datatype xsd:integer / xsd:date / xsd:boolean also require a lexical form rdflib can parse
+  (not `ill_typed`); xsd:gYear / xsd:gYearMonth accept any lexical form (rdflib does not parse
+  them), hence our shapes' sh:pattern; xsd:string and rdf:langString need only the datatype /
+  a language tag.
+  Known gap: rdflib marks "TRUE"^^xsd:boolean ill-typed yet rewrites its lexical form to "true",
+  which is all the engine then sees; our emitter writes booleans from Python values.
+- sh:pattern, and REGEX in sh:select (run by rdflib), use Python's `re.search`, whose `$` also
+  matches before a final newline: an unescaped `$` is rewritten `\\n?$` for Oxigraph.
 - sh:minInclusive: a value passes only if it is a numeric literal rdflib can compare (not a string).
 - Results of a shape shared by several node shapes are reported once per (focus, value), where
   pySHACL may repeat them; compare results as sets.
@@ -90,6 +93,8 @@ def _datatype_check(datatype: URIRef, v: str) -> str:
         return f'(isLITERAL({v}) && LANG({v}) != "")'
     if datatype in (XSD.gYear, XSD.gYearMonth):
         return f"(isLITERAL({v}) && {same})"
+    if datatype == XSD.boolean:
+        return f'(isLITERAL({v}) && {same} && REGEX(STR({v}), "^(true|false|1|0)$"))'
     if datatype == XSD.integer:
         return f"(isLITERAL({v}) && {same} && REGEX(STR({v}), {_sparql_string(_PY_INT)}))"
     if datatype == XSD.date:
@@ -337,7 +342,10 @@ class _Compiler:
             )
         if parameter == SH["or"]:
             members = list(Collection(self.g, argument))  # type: ignore[arg-type]
-            alternatives = " || ".join(self.member_conforms(m, "?value") for m in members)
+            try:
+                alternatives = " || ".join(self.member_conforms(m, "?value") for m in members)
+            except ShapeCompileError as inner:
+                raise ShapeCompileError(shape, f"{inner.construct} (in sh:or)") from None
             return (
                 f"SELECT DISTINCT ?this ?value WHERE {{ {target} {values} "
                 f"FILTER(!COALESCE({alternatives or 'false'}, false)) }}"
@@ -415,6 +423,13 @@ class _Compiler:
                 raise ShapeCompileError(shape, "$PATH in the sh:select of a node shape")
             text = text.replace("$PATH", f"<{path}>")
         text = re.sub(r"\$this\b", "?this", text)
+        # pySHACL runs sh:select in rdflib, whose REGEX is Python's re.search.
+        text = re.sub(
+            r'(\bREGEX\s*\([^,]*,\s*")((?:[^"\\]|\\.)*)"',
+            lambda m: f'{m.group(1)}{python_regex_for_oxigraph(m.group(2), shape)}"',
+            text,
+            flags=re.IGNORECASE,
+        )
         head = re.match(r"\s*SELECT\s+(DISTINCT\s+)?((?:\?\w+\s+)+)WHERE\b", text, re.IGNORECASE)
         if head is None:
             raise ShapeCompileError(shape, "sh:select must project plain variables")
