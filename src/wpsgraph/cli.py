@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
 from wpsgraph import __version__
-from wpsgraph.emit import VOCABULARY_GRAPHS
 from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render
-from wpsgraph.loader import FileReport, LoadOptions, LoadReport, Outcome, load_files
 from wpsgraph.paths import DATA_DIR, default_store_dir
 from wpsgraph.queries import CannedQuery, discover, run_canned, run_read_only
 from wpsgraph.store import EXPORT_FORMATS, OxigraphStore, open_store
-from wpsgraph.validate import ValidationReport, validate_graph, validate_store
+
+# The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
+# so query, sparql and export start without them.
+if TYPE_CHECKING:
+    from wpsgraph.loader import FileReport, LoadReport
+    from wpsgraph.validate import ValidationReport
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Sample values for the demo's run of queries whose parameters have no default.
@@ -66,7 +71,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="the page's URL (one file only); by default the GATE page of the evaluation id",
     )
     load.add_argument("--strict", action="store_true", help="reject files with warnings")
+    load.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes that parse and validate (default: one per CPU)",
+    )
+    load.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no warnings on stderr (rejections are still reported)",
+    )
     load.set_defaults(run=cmd_load)
+
+    synth = sub.add_parser(
+        "synth",
+        help="write a synthetic corpus of GATE management responses (for benchmarks)",
+    )
+    synth.add_argument("count", type=_positive_int, metavar="N", help="how many pages to write")
+    synth.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write to"
+    )
+    synth.add_argument(
+        "--seed", type=int, default=0, help="the same seed writes the same files (default 0)"
+    )
+    synth.set_defaults(run=cmd_synth)
 
     validate = sub.add_parser(
         "validate",
@@ -136,26 +167,70 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    return int(text)
+
+
 def _store_dir(args: argparse.Namespace) -> Path:
     return args.store or default_store_dir()
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from wpsgraph.loader import LoadOptions, load_files
+
     options = LoadOptions(
-        evaluation_id=args.evaluation_id, source_url=args.source_url, strict=args.strict
+        evaluation_id=args.evaluation_id,
+        source_url=args.source_url,
+        strict=args.strict,
+        jobs=args.jobs,
     )
-    with open_store(_store_dir(args)) as store:
-        report = load_files(args.paths, store, options, progress=_print_progress)
+    with open_store(_store_dir(args)) as store, _load_progress(args.quiet) as progress:
+        report = load_files(args.paths, store, options, progress=progress)
     print(summary_table(report))
     return EXIT_FAILED if report.rejected or not report.files else EXIT_OK
 
 
-def _print_progress(report: FileReport) -> None:
-    print(f"{report.outcome.value}: {report.path}", file=sys.stderr)
-    for warning in report.warnings:
-        print(f"  warning: {warning}", file=sys.stderr)
+@contextmanager
+def _load_progress(quiet: bool) -> Iterator[Callable[[FileReport], None]]:
+    """A progress bar on a terminal; one line per file when stderr is a file or a pipe (logs);
+    with --quiet only rejections."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda report: _print_progress(report, per_file=not quiet, warnings=not quiet)
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit=" files", file=sys.stderr, dynamic_ncols=True) as bar:
+
+        def step(report: FileReport) -> None:
+            for line in _progress_lines(report, per_file=False, warnings=True):
+                bar.write(line, file=sys.stderr)
+            bar.update(1)
+
+        yield step
+
+
+def _print_progress(report: FileReport, *, per_file: bool = True, warnings: bool = True) -> None:
+    for line in _progress_lines(report, per_file=per_file, warnings=warnings):
+        print(line, file=sys.stderr)
+
+
+def _progress_lines(report: FileReport, *, per_file: bool, warnings: bool) -> list[str]:
+    lines = [f"{report.outcome.value}: {report.path}"] if per_file or report.error else []
+    if warnings:
+        lines += [f"  warning: {w}" for w in report.warnings]
     if report.error:
-        print(f"  rejected: {report.error}", file=sys.stderr)
+        lines.append(f"  rejected: {report.error}")
+    return lines
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from wpsgraph.synth import write_corpus
+
+    paths = write_corpus(args.count, args.output, seed=args.seed)
+    print(f"wrote {len(paths)} management responses to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def summary_table(report: LoadReport) -> str:
@@ -168,12 +243,16 @@ def summary_table(report: LoadReport) -> str:
             f"{str(f.path).ljust(name_width)}  {f.outcome.value:<16}  "
             f"{f.triples:>7}  {len(f.warnings)}"
         )
+    from wpsgraph.loader import Outcome
+
     counts = {o: sum(f.outcome is o for f in report.files) for o in Outcome}
     lines.append(", ".join(f"{n} {o.value}" for o, n in counts.items()))
     return "\n".join(lines)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from wpsgraph.validate import validate_graph, validate_store
+
     if args.files:
         report = validate_graph(_read_rdf_files(args.files))
     else:
@@ -197,6 +276,8 @@ def _read_rdf_files(paths: list[Path]) -> Graph:
 
 def _store_data(directory: Path) -> Graph:
     """The evaluation graphs (the vocabulary is supplied to the validator separately)."""
+    from wpsgraph.emit import VOCABULARY_GRAPHS
+
     data = Graph()
     with open_store(directory, read_only=True) as store:
         for name in store.named_graphs():
@@ -283,6 +364,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from wpsgraph.loader import load_files
+    from wpsgraph.validate import validate_graph
+
     store_dir = _store_dir(args)
     print(f"== Loading {DATA_DIR} into {store_dir}", file=sys.stderr)
     with open_store(store_dir) as store:

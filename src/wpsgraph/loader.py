@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -21,10 +23,14 @@ from wpsgraph.model import ParseWarning, SourceInfo
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
-from wpsgraph.store import Store
-from wpsgraph.validate import ValidationReport, validate_graph
+from wpsgraph.store import OxigraphStore
+from wpsgraph.validate import ValidationReport, validate_graphs
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
+CHUNK_FILES = 50  # files per task: one validation run, one progress step
+BATCH_FILES = 500  # files per write transaction
+BULK_FILES = 4000  # files per bulk load into an empty store (each writes new on-disk files)
+PARALLEL_FROM = 100  # fewer files are parsed in-process: a pool costs about a second to start
 # gate-11818.txt, 11818.txt, ViewManagementResponse?evaluationId=11818.html
 _EVALUATION_ID_IN_NAME = re.compile(r"^(?:gate-|.*evaluationId=)?(\d+)$")
 
@@ -60,6 +66,7 @@ class LoadOptions:
     evaluation_id: str | None = None  # only with a single file
     source_url: str | None = None  # only with a single file
     strict: bool = False  # warnings reject the file
+    jobs: int | None = None  # worker processes for parsing; None: one per CPU
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +112,11 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file; raises SourceError/WpsGraphError to reject it."""
+    emitted = _emit(path, options)
+    return emitted, validate_graphs({emitted.graph_iri: emitted.graph})[emitted.graph_iri]
+
+
+def _emit(path: Path, options: LoadOptions) -> Emitted:
     text, digest = _read(path)
     parsed = parse_management_response(text, source=str(path), register=_register())
     evaluation_id = evaluation_id_for(path, options.evaluation_id)
@@ -117,7 +129,7 @@ def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport
     )
     emitted = emit_evaluation(parsed.response, info, _register(), _concepts())
     emitted.warnings[:0] = parsed.warnings
-    return emitted, validate_graph(emitted.graph)
+    return emitted
 
 
 def _read(path: Path) -> tuple[str, str]:
@@ -126,43 +138,149 @@ def _read(path: Path) -> tuple[str, str]:
     return source_text(data, path), hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class _Prepared:
+    """One file after parse, emit and validation: its report and, when accepted, its graph as
+    N-Triples (bytes travel between processes far cheaper than rdflib graphs)."""
+
+    report: FileReport
+    graph_iri: URIRef | None = None
+    ntriples: bytes | None = None
+
+
 def load_files(
     paths: Iterable[Path],
-    store: Store,
+    store: OxigraphStore,
     options: LoadOptions = LoadOptions(),
     progress: Callable[[FileReport], None] | None = None,
 ) -> LoadReport:
-    """Load each file as one evaluation graph. A rejected file writes nothing; the accepted ones
-    are written in one transaction together with the current vocabulary graphs."""
+    """Load each file as one evaluation graph. A rejected file writes nothing. Accepted files are
+    written in batches, each batch in one transaction (so each evaluation graph is replaced
+    whole); the vocabulary graphs are refreshed with the first batch. Into a store that was
+    empty when the load began, batches are bulk-loaded instead, and any failure empties the
+    store again, which is how it was."""
     files = expand_paths(paths)
     if len(files) != 1 and (options.evaluation_id or options.source_url):
         raise WpsGraphError("--evaluation-id and --source-url need exactly one file")
+    writer = _Writer(store, bulk=store.is_empty())
     reports: list[FileReport] = []
-    graphs: dict[URIRef, Graph] = {}
     seen: dict[URIRef, Path] = {}
-    for path in files:
-        report = _prepare_one(path, options, graphs, seen)
-        reports.append(report)
-        if progress:
-            progress(report)
-    if graphs:
-        store.replace_graphs({**vocabulary_graphs(), **graphs})
+    try:
+        for chunk in _prepared(files, options):
+            for item in chunk:
+                report = _deduplicated(item, seen)
+                if report.outcome is not Outcome.REJECTED and item.graph_iri and item.ntriples:
+                    seen[item.graph_iri] = report.path
+                    writer.add(item.graph_iri, item.ntriples)
+                reports.append(report)
+                if progress:
+                    progress(report)
+            writer.flush(final=False)
+        writer.flush(final=True)
+    except BaseException:
+        writer.abort()
+        raise
     return LoadReport(reports)
 
 
-def _prepare_one(
-    path: Path, options: LoadOptions, graphs: dict[URIRef, Graph], seen: dict[URIRef, Path]
-) -> FileReport:
-    try:
-        emitted, validation = prepare(path, options)
-    except SourceError as exc:
-        return FileReport(path, Outcome.REJECTED, error=str(exc))
-    if emitted.graph_iri in seen:
-        return FileReport(
-            path,
-            Outcome.REJECTED,
-            error=f"{path}: evaluation {emitted.evaluation} is also in {seen[emitted.graph_iri]}",
+def _deduplicated(item: _Prepared, seen: dict[URIRef, Path]) -> FileReport:
+    report = item.report
+    if item.graph_iri is None or item.graph_iri not in seen:
+        return report
+    return FileReport(
+        report.path,
+        Outcome.REJECTED,
+        report.evaluation,
+        warnings=report.warnings,
+        error=f"{report.path}: evaluation {report.evaluation} is also in {seen[item.graph_iri]}",
+    )
+
+
+class _Writer:
+    """Collects accepted graphs and writes them: transactionally, BATCH_FILES at a time, or, into
+    a store that was empty, by bulk loads of BULK_FILES (fewer, larger on-disk files)."""
+
+    def __init__(self, store: OxigraphStore, *, bulk: bool) -> None:
+        self.store = store
+        self.bulk = bulk
+        self.pending: dict[URIRef, bytes] = {}
+        self.wrote = False
+
+    def add(self, name: URIRef, ntriples: bytes) -> None:
+        self.pending[name] = ntriples
+
+    def flush(self, *, final: bool) -> None:
+        limit = BULK_FILES if self.bulk else BATCH_FILES
+        if not self.pending or (not final and len(self.pending) < limit):
+            return
+        batch = self.pending if self.wrote else {**vocabulary_ntriples(), **self.pending}
+        if self.bulk:
+            self.store.bulk_add(batch)
+        else:
+            self.store.replace_serialized(batch)
+        self.pending = {}
+        self.wrote = True
+        if final and self.bulk:
+            self.store.optimize()
+
+    def abort(self) -> None:
+        if self.bulk and self.wrote:
+            self.store.clear()
+
+
+def _prepared(files: list[Path], options: LoadOptions) -> Iterator[list[_Prepared]]:
+    """Prepared files in their order, a chunk at a time; in a pool of processes when there are
+    enough files to repay starting it."""
+    jobs = min(options.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+    chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+    if jobs < 2 or len(files) < PARALLEL_FROM:
+        yield from (prepare_chunk(chunk, options) for chunk in chunks)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["wpsgraph.loader"])
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(partial(prepare_chunk, options=options), chunks)
+
+
+def prepare_chunk(paths: list[Path], options: LoadOptions) -> list[_Prepared]:
+    """Parse, emit and validate some files; validation runs once per round of distinct
+    evaluations (a batch of graphs costs about what one does)."""
+    items: list[_Prepared] = []
+    emitted: dict[int, Emitted] = {}
+    for path in paths:
+        try:
+            emitted[len(items)] = _emit(path, options)
+            items.append(_Prepared(FileReport(path, Outcome.OK)))
+        except SourceError as exc:
+            items.append(_Prepared(FileReport(path, Outcome.REJECTED, error=str(exc))))
+    for round_ in _rounds(emitted):
+        reports = validate_graphs({e.graph_iri: e.graph for e in round_.values()})
+        for index, em in round_.items():
+            path = items[index].report.path
+            report = _judged(path, em, reports[em.graph_iri], options)
+            accepted = report.outcome is not Outcome.REJECTED
+            body = em.graph.serialize(format="nt", encoding="utf-8") if accepted else None
+            items[index] = _Prepared(report, em.graph_iri, body)
+    return items
+
+
+def _rounds(emitted: dict[int, Emitted]) -> list[dict[int, Emitted]]:
+    """Split into groups with at most one file per evaluation (one batch, one graph each)."""
+    rounds: list[dict[int, Emitted]] = []
+    for index, em in emitted.items():
+        target = next(
+            (r for r in rounds if all(e.graph_iri != em.graph_iri for e in r.values())), None
         )
+        if target is None:
+            target = {}
+            rounds.append(target)
+        target[index] = em
+    return rounds
+
+
+def _judged(
+    path: Path, emitted: Emitted, validation: ValidationReport, options: LoadOptions
+) -> FileReport:
     warnings = [_located(path, w) for w in emitted.warnings]
     warnings += [f"{path}: {r.focus}: {r.message}" for r in validation.warnings]
     if not validation.conforms:
@@ -184,14 +302,20 @@ def _prepare_one(
             warnings=warnings,
             error=f"{path}: {len(warnings)} warning(s) and --strict",
         )
-    seen[emitted.graph_iri] = path
-    graphs[emitted.graph_iri] = emitted.graph
     outcome = Outcome.WARNINGS if warnings else Outcome.OK
     return FileReport(path, outcome, emitted.evaluation, len(emitted.graph), warnings)
 
 
 def _located(path: Path, warning: ParseWarning) -> str:
     return f"{path}:{warning.line}: {warning.message}"
+
+
+@lru_cache(maxsize=1)
+def vocabulary_ntriples() -> dict[URIRef, bytes]:
+    return {
+        name: graph.serialize(format="nt", encoding="utf-8")
+        for name, graph in vocabulary_graphs().items()
+    }
 
 
 def vocabulary_graphs() -> dict[URIRef, Graph]:

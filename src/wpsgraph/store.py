@@ -78,19 +78,50 @@ class OxigraphStore:
             raise StoreError(f"{directory}: cannot open the store: {exc}") from exc
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        # One SPARQL update is one transaction in Oxigraph: readers never see a half-replaced
-        # evaluation and a failure leaves the store as it was.
-        parts = []
-        for name, graph in graphs.items():
-            parts.append(f"DROP SILENT GRAPH <{name}>")
-            body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-            parts.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
-        if not parts:
-            return
+        self.replace_serialized(
+            {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
+        )
+
+    def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
+        """Replace each named graph by the given N-Triples, in at most two transactions: one
+        SPARQL update drops and re-inserts the graphs the store already holds, one transactional
+        load adds the new ones. Either way a reader sees each graph whole, old or new, and a
+        failure leaves the store as it was (Oxigraph's update and load are transactions)."""
+        held = {name for name in graphs if self._store.contains_named_graph(ox.NamedNode(name))}
         try:
-            self._store.update(" ;\n".join(parts))
-        except (OSError, SyntaxError) as exc:
+            if held:
+                self._store.update(
+                    " ;\n".join(
+                        f"DROP SILENT GRAPH <{name}> ;\n"
+                        f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}\n}} }}"
+                        for name, body in graphs.items()
+                        if name in held
+                    )
+                )
+            new = {name: body for name, body in graphs.items() if name not in held}
+            if new:
+                self._store.load(as_nquads(new), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write to the store: {exc}") from exc
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
+
+    def bulk_add(self, graphs: Mapping[URIRef, bytes]) -> None:
+        """Add graphs the store does not hold yet, bypassing transactions (several times faster
+        than replace_serialized). Only for a store that was empty when the load began: the
+        caller calls clear() if any bulk_add fails, which puts that store back as it was."""
+        try:
+            self._store.bulk_load(as_nquads(graphs), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from exc
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def optimize(self) -> None:
+        """Compact the on-disk files after a bulk load."""
+        self._store.optimize()
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -149,6 +180,18 @@ class OxigraphStore:
     def close(self) -> None:
         # Oxigraph releases the RocksDB lock when the last reference goes.
         del self._store
+
+
+def as_nquads(graphs: Mapping[URIRef, bytes]) -> bytes:
+    """N-Triples documents -> one N-Quads document with each triple in its named graph. An
+    N-Triples line ends with " ." and never holds a raw newline (literals escape them)."""
+    parts = []
+    for name, body in graphs.items():
+        suffix = f" <{name}> .\n".encode()
+        parts.append(
+            b"".join(line.removesuffix(b" .") + suffix for line in body.splitlines() if line)
+        )
+    return b"".join(parts)
 
 
 @contextmanager
