@@ -18,6 +18,9 @@ def restore_apostrophes(lines: list[Line]) -> tuple[list[Line], list[ParseWarnin
     count = 0
     first = 0
     for line in lines:
+        if "?" not in line.text:
+            repaired.append(line)
+            continue
         text, n = _QUOTE_LOST.subn("'", line.text)
         if n:
             count += n
