@@ -214,12 +214,12 @@ class _Writer:
         if not self.pending or (not final and len(self.pending) < limit):
             return
         batch = self.pending if self.wrote else {**vocabulary_ntriples(), **self.pending}
+        self.wrote = True  # before the write: a bulk load that fails half-way has written
         if self.bulk:
             self.store.bulk_add(batch)
         else:
             self.store.replace_serialized(batch)
         self.pending = {}
-        self.wrote = True
         if final and self.bulk:
             self.store.optimize()
 

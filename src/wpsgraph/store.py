@@ -83,24 +83,21 @@ class OxigraphStore:
         )
 
     def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
-        """Replace each named graph by the given N-Triples, in at most two transactions: one
-        SPARQL update drops and re-inserts the graphs the store already holds, one transactional
-        load adds the new ones. Either way a reader sees each graph whole, old or new, and a
-        failure leaves the store as it was (Oxigraph's update and load are transactions)."""
-        held = {name for name in graphs if self._store.contains_named_graph(ox.NamedNode(name))}
+        """Replace each named graph by the given N-Triples, all in one transaction: a reader sees
+        each graph whole, old or new, and a failure leaves the store as it was. Graphs the store
+        does not hold yet go through a transactional load (faster); as soon as one is held, the
+        batch is one SPARQL update that drops and re-inserts every graph."""
         try:
-            if held:
+            if any(self._store.contains_named_graph(ox.NamedNode(name)) for name in graphs):
                 self._store.update(
                     " ;\n".join(
                         f"DROP SILENT GRAPH <{name}> ;\n"
                         f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}\n}} }}"
                         for name, body in graphs.items()
-                        if name in held
                     )
                 )
-            new = {name: body for name, body in graphs.items() if name not in held}
-            if new:
-                self._store.load(as_nquads(new), format=ox.RdfFormat.N_QUADS)
+            elif graphs:
+                self._store.load(as_nquads(graphs), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write to the store: {exc}") from exc
 

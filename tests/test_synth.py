@@ -1,0 +1,83 @@
+"""The synthetic corpus: deterministic, loadable by the current parser, distributed as designed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from wpsgraph.loader import Outcome, load_files
+from wpsgraph.queries import discover, run_canned
+from wpsgraph.store import OxigraphStore, open_store
+from wpsgraph.synth import FIRST_ID, STATUS_WEIGHTS, page, write_corpus
+
+PARAMETERS = {"search": {"text": "roster"}, "overdue-actions": {"as_of": "2025-06-30"}}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_corpus(20, tmp_path_factory.mktemp("synth"), seed=7)
+
+
+@pytest.fixture(scope="module")
+def loaded(corpus: list[Path]) -> OxigraphStore:
+    with open_store(None) as store:
+        report = load_files(corpus, store)
+        assert {f.outcome for f in report.files} <= {Outcome.OK, Outcome.WARNINGS}, [
+            f.error for f in report.rejected
+        ]
+        yield store
+
+
+def test_the_same_seed_writes_byte_identical_files(corpus: list[Path], tmp_path: Path) -> None:
+    again = write_corpus(20, tmp_path, seed=7)
+    assert [p.name for p in again] == [p.name for p in corpus]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(again, corpus, strict=True))
+
+
+def test_another_seed_writes_other_files() -> None:
+    assert page(FIRST_ID, seed=1) != page(FIRST_ID, seed=2)
+
+
+def test_files_are_named_by_distinct_gate_ids(corpus: list[Path]) -> None:
+    assert [p.name for p in corpus] == [f"gate-{FIRST_ID + i}.txt" for i in range(20)]
+
+
+def test_every_file_loads_and_every_canned_query_answers(loaded: OxigraphStore) -> None:
+    answered = {
+        name: run_canned(loaded, query, PARAMETERS.get(name, {}))
+        for name, query in discover().items()
+    }
+    assert answered["key-action-violation"].rows == []
+    for name in (
+        "actions-by-status",
+        "overdue-actions",
+        "partner-mentions",
+        "open-actions-by-unit",
+        "resource-conditional-actions",
+        "response-categories",
+        "deadlines-by-year",
+    ):
+        assert answered[name].rows, name
+
+
+def test_distributions_are_roughly_as_designed() -> None:
+    pages = [page(FIRST_ID + i, seed=0) for i in range(300)]
+    statuses = Counter(
+        m.group(1)
+        for text in pages
+        for m in re.finditer(r" \d{4}/\d{2} (" + "|".join(STATUS_WEIGHTS) + r")\b", text)
+    )
+    total = sum(statuses.values())
+    weights = sum(STATUS_WEIGHTS.values())
+    for status, weight in STATUS_WEIGHTS.items():
+        if status == "Initiated":
+            continue  # "Overdue-Initiated" and "Not Initiated" also end in it
+        assert abs(statuses[status] / total - weight / weights) < 0.05, status
+    recommendations = [text.count("\nRecommendation: ") for text in pages]
+    assert 4 <= sum(recommendations) / len(recommendations) <= 6
+    assert min(recommendations) >= 1 and max(recommendations) <= 9
+    layouts = Counter("Home  Evaluations" in t for t in pages)
+    assert 0.15 < layouts[True] / len(pages) < 0.35
