@@ -27,7 +27,12 @@ from wpsgraph.resources import (
     schemes_graph,
     shapes_graph,
 )
-from wpsgraph.shacl_sparql import CompiledConstraint, fill_template, project_constraints
+from wpsgraph.shacl_sparql import (
+    SUBCLASS_EDGES_QUERY,
+    CompiledConstraint,
+    fill_template,
+    project_constraints,
+)
 from wpsgraph.store import SelectResult, Store, Term, to_oxigraph, to_rdflib
 from wpsgraph.vocab import bind_prefixes
 
@@ -196,30 +201,51 @@ def _memory_store(graphs: Mapping[URIRef, Graph]) -> ox.Store:
     return store
 
 
-def _memory_select(store: ox.Store) -> Callable[[str], Iterable[Row]]:
-    def select(sparql: str) -> Iterator[Row]:
-        solutions = store.query(sparql, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        for solution in solutions:
-            yield {n: None if solution[n] is None else to_rdflib(solution[n]) for n in names}
+# Runs a SELECT (its rows) or an ASK (its answer).
+Query = Callable[[str], Iterable[Row] | bool]
+
+
+def _memory_select(store: ox.Store) -> Query:
+    def select(sparql: str) -> list[Row] | bool:
+        result = store.query(sparql, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        assert isinstance(result, ox.QuerySolutions)
+        names = [v.value for v in result.variables]
+        return [{n: None if s[n] is None else to_rdflib(s[n]) for n in names} for s in result]
 
     return select
 
 
-def _store_select(store: Store) -> Callable[[str], Iterable[Row]]:
-    def select(sparql: str) -> list[dict[str, Term | None]]:
+def _store_select(store: Store) -> Query:
+    def select(sparql: str) -> list[dict[str, Term | None]] | bool:
         result = store.query(sparql)
+        if isinstance(result, bool):
+            return result
         assert isinstance(result, SelectResult)
         return result.rows
 
     return select
 
 
-def _run(select: Callable[[str], Iterable[Row]]) -> list[Finding]:
+def _rows(select: Query, sparql: str) -> Iterable[Row]:
+    result = select(sparql)
+    assert not isinstance(result, bool)
+    return result
+
+
+def _run(select: Query) -> list[Finding]:
+    # The class hierarchy of the very data validated, so each class test is one rdf:type lookup.
+    edges = frozenset(
+        (row["sub"], row["super"])
+        for row in _rows(select, SUBCLASS_EDGES_QUERY)
+        if isinstance(row["sub"], URIRef | BNode) and isinstance(row["super"], URIRef | BNode)
+    )
     findings = []
-    for constraint in project_constraints():
-        for row in select(constraint.query):
+    for constraint in project_constraints(edges):
+        if constraint.precheck is not None and select(constraint.precheck) is False:
+            continue
+        for row in _rows(select, constraint.query):
             focus = row["this"]
             if focus is None:
                 continue
