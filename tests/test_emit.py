@@ -73,3 +73,11 @@ def test_an_unknown_responsible_party_is_kept_as_text_with_a_warning(tmp_path: P
     assert emitted.graph.value(node, WPS.unresolvedResponsible) == Literal("Office of Mars Affairs")
     assert report.conforms
     assert [(r.severity, r.focus) for r in report.results] == [("Warning", str(node))]
+
+
+def test_minted_nodes_remember_their_source_line() -> None:
+    emitted, _ = prepare(SEED, LoadOptions())
+    rec = URIRef(f"{SEED_EVALUATION}/rec/2")
+    assert emitted.lines[rec] == 30
+    assert emitted.lines[URIRef(f"{rec}/response")] == 30
+    assert emitted.lines[URIRef(f"{rec}/action/1")] == 40

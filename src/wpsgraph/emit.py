@@ -58,6 +58,7 @@ class Emitted:
     evaluation: URIRef
     graph: Graph
     warnings: list[ParseWarning] = field(default_factory=list)
+    lines: dict[URIRef, int] = field(default_factory=dict)  # source line of each minted node
 
 
 @dataclass
@@ -66,9 +67,34 @@ class _Emitter:
     concepts: ConceptIndex
     graph: Graph
     warnings: list[ParseWarning]
+    lines: dict[URIRef, int] = field(default_factory=dict)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.graph.add((s, p, o))
+
+    def node(self, node: URIRef, cls: URIRef, line: int) -> None:
+        """Type a minted node and remember its source line, so that validation results on it
+        can name file:line."""
+        self.add(node, RDF.type, cls)
+        self.lines[node] = line
+
+    def numbered(
+        self,
+        node: URIRef,
+        cls: URIRef,
+        parent: tuple[URIRef, URIRef],
+        number: int,
+        label: str,
+        text: str,
+        line: int,
+    ) -> None:
+        """What recommendations and key actions share: type, parent, number, label, text."""
+        self.node(node, cls, line)
+        self.add(node, parent[0], parent[1])
+        self.add(node, WPS.number, Literal(number))
+        if label:
+            self.add(node, WPS.printedLabel, Literal(label))
+        self.text(node, WPS.text, text)
 
     def text(self, s: URIRef, p: URIRef, value: str) -> None:
         """Content prose, tagged with its own language: one page may mix English, Spanish and
@@ -119,7 +145,7 @@ def emit_evaluation(
     _emit_management_response(em, mr, evaluation, response, source)
     for rec in response.recommendations:
         _emit_recommendation(em, evaluation, mr, rec)
-    return Emitted(named_graph, evaluation, graph, em.warnings)
+    return Emitted(named_graph, evaluation, graph, em.warnings, em.lines)
 
 
 def _emit_provenance(em: _Emitter, named_graph: URIRef, source: SourceInfo) -> None:
@@ -133,7 +159,7 @@ def _emit_provenance(em: _Emitter, named_graph: URIRef, source: SourceInfo) -> N
 def _emit_evaluation(
     em: _Emitter, evaluation: URIRef, response: ManagementResponse, source: SourceInfo
 ) -> None:
-    em.add(evaluation, RDF.type, WPS.Evaluation)
+    em.node(evaluation, WPS.Evaluation, response.line)
     em.add(evaluation, WPS.evaluationId, Literal(source.evaluation_id))
     em.text(evaluation, DCTERMS.title, response.title)
     if source.org_id in em.register.actors:
@@ -143,7 +169,7 @@ def _emit_evaluation(
 def _emit_management_response(
     em: _Emitter, mr: URIRef, evaluation: URIRef, response: ManagementResponse, source: SourceInfo
 ) -> None:
-    em.add(mr, RDF.type, WPS.ManagementResponse)
+    em.node(mr, WPS.ManagementResponse, response.line)
     em.add(mr, WPS.respondsTo, evaluation)
     if response.responding_unit_slug:
         em.add(mr, WPS.respondingUnit, em.actor(response.responding_unit_slug))
@@ -171,12 +197,15 @@ def _emit_management_response(
 
 def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Recommendation) -> None:
     node = recommendation_iri(evaluation, rec.number)
-    em.add(node, RDF.type, WPS.Recommendation)
-    em.add(node, WPS.recommendationOf, evaluation)
-    em.add(node, WPS.number, Literal(rec.number))
-    if rec.label:
-        em.add(node, WPS.printedLabel, Literal(rec.label))
-    em.text(node, WPS.text, rec.text)
+    em.numbered(
+        node,
+        WPS.Recommendation,
+        (WPS.recommendationOf, evaluation),
+        rec.number,
+        rec.label,
+        rec.text,
+        rec.line,
+    )
     if rec.truncated:
         em.add(node, WPS.truncated, Literal(True))
     fields = (
@@ -201,7 +230,7 @@ def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Reco
     em.mentions(node, rec.mentions)
 
     response = URIRef(f"{node}/response")
-    em.add(response, RDF.type, WPS.RecommendationResponse)
+    em.node(response, WPS.RecommendationResponse, rec.line)
     em.add(response, WPS.addresses, node)
     em.add(response, WPS.partOfResponse, mr)
     em.text(response, WPS.text, rec.response_text)
@@ -230,12 +259,15 @@ def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Reco
 
 def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
     node = action_iri(rec, action.number)
-    em.add(node, RDF.type, WPS.KeyAction)
-    em.add(node, WPS.forRecommendation, rec)
-    em.add(node, WPS.number, Literal(action.number))
-    if action.label:
-        em.add(node, WPS.printedLabel, Literal(action.label))
-    em.text(node, WPS.text, action.text)
+    em.numbered(
+        node,
+        WPS.KeyAction,
+        (WPS.forRecommendation, rec),
+        action.number,
+        action.label,
+        action.text,
+        action.line,
+    )
     if action.responsible_text:
         em.add(node, WPS.responsibleText, Literal(action.responsible_text))
     for party in action.parties:
