@@ -50,6 +50,14 @@ def _renamed(term, new_id: str):
 
 
 def peak_rss_mib() -> float:
+    """This process's peak RSS. On Linux VmHWM, the high-water mark of this process image alone:
+    ru_maxrss of an exec'd child starts from its parent's peak at fork time (the bulk load, the
+    batches), which is what the child once reported as the validator's own."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, SKOS, Namespace
+from rdflib.namespace import RDF, RDFS, SH, SKOS, Namespace
 
 from wpsgraph.loader import LoadOptions, prepare, vocabulary_graphs
 from wpsgraph.paths import PROJECT_ROOT
@@ -295,6 +295,76 @@ def test_store_reports_the_broken_evaluation_only() -> None:
         "MinCountConstraintComponent",
         "PatternConstraintComponent",
     }
+
+
+def _renamed(graph: Graph, old: str, new: str) -> Graph:
+    out = Graph()
+    for triple in graph:
+        out.add(tuple(URIRef(str(t).replace(old, new)) if isinstance(t, URIRef) else t
+                      for t in triple))  # fmt: skip
+    return out
+
+
+def test_store_equals_validating_the_union_once() -> None:
+    """Several evaluations, two broken, two of them also saying things about the same register
+    actor (a vocabulary node): the store's report is the in-memory report on the union of the
+    evaluations (each result once), and the actor's results are not repeated per graph."""
+    actor = _register_actors()[0]
+    graphs = {}
+    for n in range(4):
+        name = URIRef(WPSID + f"eval/unwomen/gate-{90000 + n}/graph")
+        graphs[name] = _renamed(_seed(), "/gate-11818", f"/gate-{90000 + n}")
+    broken_name, broken = _broken_evaluation()
+    graphs[broken_name] = broken
+    names = sorted(graphs)
+    # Two graphs give the actor a second and a third slug; one a second English label.
+    graphs[names[0]].add((actor, WPS.slug, Literal("Bad Slug")))
+    graphs[names[1]].add((actor, WPS.slug, Literal("other-slug")))
+    graphs[names[1]].add((actor, SKOS.prefLabel, Literal("Another name", lang="en")))
+    # A mention of another evaluation's node: right only because the whole store is seen.
+    other_rec = URIRef(WPSID + "eval/unwomen/gate-90003/rec/1")
+    graphs[names[2]].add((URIRef(WPSID + "eval/unwomen/gate-90002/rec/1/action/1"),
+                          WPS.forRecommendation, other_rec))  # fmt: skip
+    union = Graph()
+    for graph in graphs.values():
+        for triple in graph:
+            union.add(triple)
+    with open_store(None) as store:
+        store.replace_graphs({**vocabulary_graphs(), **graphs})
+        report = validate_store(store)
+    expected = validate_graph(union)
+    assert report.results == expected.results
+    assert len(set(report.results)) == len(report.results)
+    on_actor = [r for r in report.results if r.focus == str(actor)]
+    assert {(r.constraint, r.value) for r in on_actor} == {
+        ("MaxCountConstraintComponent", None),
+        ("PatternConstraintComponent", "Bad Slug"),
+        ("UniqueLangConstraintComponent", None),
+    }
+    assert len(on_actor) == 3
+    assert {r.focus for r in report.violations} == {
+        str(actor),
+        WPSID + "eval/unwomen/gate-99999/rec/1/action/1",
+        WPSID + "eval/unwomen/gate-90002/rec/1/action/1",  # two wps:forRecommendation
+    }
+
+
+def test_subclasses_declared_in_the_data_agree() -> None:
+    """The class tests use the subclass closure of the data validated, which the data may extend:
+    an IRI subclass (closure lookup) and a blank-node one (VALUES cannot hold it: the query falls
+    back to rdf:type/rdfs:subClassOf*)."""
+    graph = Graph().parse(FIXTURES / "valid-evaluation.ttl", format="turtle")
+    action = next(iter(graph.subjects(RDF.type, WPS.KeyAction)))
+    agency, product_kind = URIRef(WPSID + "org/agency"), BNode("kind")
+    graph.add((URIRef(WPSID + "ontology-extra#Agency"), RDFS.subClassOf, WPS.Partner))
+    graph.add((agency, RDF.type, URIRef(WPSID + "ontology-extra#Agency")))
+    graph.add((product_kind, RDFS.subClassOf, WPS.KnowledgeProduct))
+    graph.add((URIRef(WPSID + "product/x"), RDF.type, product_kind))
+    for mentioned in (agency, URIRef(WPSID + "product/x"), URIRef(WPSID + "org/nobody")):
+        graph.add((action, WPS.mentions, mentioned))
+    results = assert_same_results(graph)
+    # The agency is an actor (through the new subclass): it lacks a slug and a label.
+    assert {r[0] for r in results} == {agency, action}
 
 
 # -- the compiler --------------------------------------------------------------------------------

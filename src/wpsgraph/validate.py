@@ -242,9 +242,13 @@ def _run(select: Query) -> list[Finding]:
         if isinstance(row["sub"], URIRef | BNode) and isinstance(row["super"], URIRef | BNode)
     )
     findings = []
+    answers: dict[str, bool] = {}  # several constraints share a precheck
     for constraint in project_constraints(edges):
-        if constraint.precheck is not None and select(constraint.precheck) is False:
-            continue
+        if constraint.precheck is not None:
+            if constraint.precheck not in answers:
+                answers[constraint.precheck] = select(constraint.precheck) is not False
+            if not answers[constraint.precheck]:
+                continue
         for row in _rows(select, constraint.query):
             focus = row["this"]
             if focus is None:
