@@ -54,6 +54,7 @@ RESOURCE_CONDITIONS = (
 )
 RESOURCE_CONDITION_SHARE = 0.15
 PAST_DEADLINE_SHARE = 0.35
+TITLE_KINDS = ("Evaluation", "Mid-term review", "Final evaluation", "Thematic review")
 LAYOUTS = ("seed", "chrome", "compact")
 LAYOUT_WEIGHTS = (60, 25, 15)
 
@@ -200,8 +201,7 @@ class _Page:
         start = rng.randint(2016, 2026)
         period = f"{start} - {start + rng.randint(1, 3)}"
         title = (
-            f"{rng.choice(('Evaluation', 'Mid-term review', 'Final evaluation', 'Thematic review'))}"
-            f" of the {self.country} women, peace and security programme"
+            f"{rng.choice(TITLE_KINDS)} of the {self.country} women, peace and security programme"
         )
         overall = (
             f"UN-Women welcomes the {title.split(' of ')[0].lower()} and accepts its findings. "
