@@ -58,8 +58,8 @@ def main() -> None:
     if task == "demo":
         run([BIN / "wpsgraph", "demo", *sys.argv[2:]])
     else:
-        run([BIN / "ruff", "check", "src", "tests", "dev.py"])
-        run([BIN / "ruff", "format", "--check", "src", "tests", "dev.py"])
+        run([BIN / "ruff", "check", "src", "tests", "bench", "dev.py"])
+        run([BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py"])
         run([BIN / "python", "-m", "pytest", *sys.argv[2:]])
 
 
