@@ -165,3 +165,39 @@ def test_evaluation_id_option_names_the_evaluation(tmp_path: Path) -> None:
     with open_store(None) as store:
         report = load_files([odd], store, LoadOptions(evaluation_id="11818"))
         assert report.files[0].evaluation == URIRef(SEED_EVALUATION)
+
+
+def test_a_shape_violation_rejects_the_file_naming_file_and_line(tmp_path: Path) -> None:
+    backwards = tmp_path / "gate-7.txt"
+    backwards.write_text(
+        SEED.read_text(encoding="utf-8").replace(": 2024 - 2025 ,", ": 2025 - 2024 ,"), "utf-8"
+    )
+    with open_store(None) as store:
+        report = load_files([backwards], store)
+        assert report.files[0].outcome is Outcome.REJECTED
+        error = report.files[0].error or ""
+        assert error.startswith(f"{backwards}:1: 1 shape violation(s); first: ")
+        assert error.endswith("(https://w3id.org/wpsgraph/eval/unwomen/gate-7/mr)")
+        assert store.named_graphs() == []
+
+
+def test_shape_warnings_name_the_line_of_their_focus_node(tmp_path: Path) -> None:
+    unknown = tmp_path / "gate-8.txt"
+    unknown.write_text(
+        SEED.read_text(encoding="utf-8").replace(
+            "Regional and Country Offices, WPHF Secretariat", "Office of Mars Affairs"
+        ),
+        "utf-8",
+    )
+    with open_store(None) as store:
+        report = load_files([unknown], store)
+    action = "https://w3id.org/wpsgraph/eval/unwomen/gate-8/rec/4/action/1"
+    line = next(
+        n
+        for n, text in enumerate(unknown.read_text("utf-8").splitlines(), 1)
+        if "Office of Mars Affairs" in text
+    )
+    assert any(
+        w.startswith(f"{unknown}:{line}: ") and w.endswith(f"({action})")
+        for w in report.files[0].warnings
+    ), report.files[0].warnings

@@ -20,15 +20,6 @@ class SourceError(WpsGraphError):
         super().__init__(f"{where}: {message}")
 
 
-class ShapeViolation(WpsGraphError):
-    """Data does not conform to the SHACL shapes (raised when a load must be refused)."""
-
-    def __init__(self, source: str, report: str) -> None:
-        self.source = source
-        self.report = report
-        super().__init__(f"{source}: does not conform to the shapes\n{report}")
-
-
 class StoreError(WpsGraphError):
     """The store cannot be opened, read or written."""
 

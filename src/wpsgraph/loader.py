@@ -24,7 +24,7 @@ from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
 from wpsgraph.store import OxigraphStore
-from wpsgraph.validate import ValidationReport, validate_graphs
+from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 CHUNK_FILES = 50  # files per task: one validation run, one progress step
@@ -282,17 +282,17 @@ def _judged(
     path: Path, emitted: Emitted, validation: ValidationReport, options: LoadOptions
 ) -> FileReport:
     warnings = [_located(path, w) for w in emitted.warnings]
-    warnings += [f"{path}: {r.focus}: {r.message}" for r in validation.warnings]
+    warnings += [_shape_result(path, emitted, r) for r in validation.warnings]
     if not validation.conforms:
-        first = validation.violations[0]
+        violations = validation.violations
         return FileReport(
             path,
             Outcome.REJECTED,
             emitted.evaluation,
             warnings=warnings,
-            error=f"{path}: does not conform to the shapes "
-            f"({len(validation.violations)} violation(s)); first: "
-            f"{first.focus}: {first.message}",
+            error=_shape_result(
+                path, emitted, violations[0], f"{len(violations)} shape violation(s); first: "
+            ),
         )
     if options.strict and warnings:
         return FileReport(
@@ -308,6 +308,13 @@ def _judged(
 
 def _located(path: Path, warning: ParseWarning) -> str:
     return f"{path}:{warning.line}: {warning.message}"
+
+
+def _shape_result(path: Path, emitted: Emitted, result: ValidationResult, lead: str = "") -> str:
+    """A validation result located at the source line of its focus node, when it has one."""
+    line = emitted.lines.get(URIRef(result.focus))
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {lead}{result.message} ({result.focus})"
 
 
 @lru_cache(maxsize=1)
