@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
@@ -22,6 +23,7 @@ from wpsgraph.model import (
 from wpsgraph.register import Register
 from wpsgraph.vocab import BASE, SCHEMA, WPS, bind_prefixes
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 GATE_URL = "https://gate.unwomen.org/ManagementResponse/ViewManagementResponse?evaluationId={}"
 VOCABULARY_GRAPHS = {
     "ontology": URIRef(BASE + "graph/ontology"),
@@ -56,21 +58,31 @@ class Emitted:
 
     graph_iri: URIRef
     evaluation: URIRef
-    graph: Graph
+    # Each triple once, in emission order. A plain collection: building an rdflib Graph costs
+    # more than parsing the page, and the load path never needs one.
+    triples: dict[Triple, None]
     warnings: list[ParseWarning] = field(default_factory=list)
     lines: dict[URIRef, int] = field(default_factory=dict)  # source line of each minted node
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph, for callers who want rdflib's API."""
+        graph = bind_prefixes(Graph())
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
 
 
 @dataclass
 class _Emitter:
     register: Register
     concepts: ConceptIndex
-    graph: Graph
-    warnings: list[ParseWarning]
+    warnings: list[ParseWarning] = field(default_factory=list)
     lines: dict[URIRef, int] = field(default_factory=dict)
+    triples: dict[Triple, None] = field(default_factory=dict)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def node(self, node: URIRef, cls: URIRef, line: int) -> None:
         """Type a minted node and remember its source line, so that validation results on it
@@ -135,8 +147,7 @@ def emit_evaluation(
     concepts: ConceptIndex,
 ) -> Emitted:
     """The triples for one management response and its evaluation."""
-    graph = bind_prefixes(Graph())
-    em = _Emitter(register, concepts, graph, [])
+    em = _Emitter(register, concepts)
     evaluation = evaluation_iri(source.org_id, source.evaluation_id)
     named_graph = graph_iri(evaluation)
     _emit_provenance(em, named_graph, source)
@@ -145,7 +156,7 @@ def emit_evaluation(
     _emit_management_response(em, mr, evaluation, response, source)
     for rec in response.recommendations:
         _emit_recommendation(em, evaluation, mr, rec)
-    return Emitted(named_graph, evaluation, graph, em.warnings, em.lines)
+    return Emitted(named_graph, evaluation, em.triples, em.warnings, em.lines)
 
 
 def _emit_provenance(em: _Emitter, named_graph: URIRef, source: SourceInfo) -> None:

@@ -23,7 +23,7 @@ from wpsgraph.model import ParseWarning, SourceInfo
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
-from wpsgraph.store import OxigraphStore
+from wpsgraph.store import OxigraphStore, ntriples
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
@@ -113,7 +113,7 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file; raises SourceError/WpsGraphError to reject it."""
     emitted = _emit(path, options)
-    return emitted, validate_graphs({emitted.graph_iri: emitted.graph})[emitted.graph_iri]
+    return emitted, validate_graphs({emitted.graph_iri: emitted.triples})[emitted.graph_iri]
 
 
 def _emit(path: Path, options: LoadOptions) -> Emitted:
@@ -254,12 +254,12 @@ def prepare_chunk(paths: list[Path], options: LoadOptions) -> list[_Prepared]:
         except SourceError as exc:
             items.append(_Prepared(FileReport(path, Outcome.REJECTED, error=str(exc))))
     for round_ in _rounds(emitted):
-        reports = validate_graphs({e.graph_iri: e.graph for e in round_.values()})
+        reports = validate_graphs({e.graph_iri: e.triples for e in round_.values()})
         for index, em in round_.items():
             path = items[index].report.path
             report = _judged(path, em, reports[em.graph_iri], options)
             accepted = report.outcome is not Outcome.REJECTED
-            body = em.graph.serialize(format="nt", encoding="utf-8") if accepted else None
+            body = ntriples(em.triples) if accepted else None
             items[index] = _Prepared(report, em.graph_iri, body)
     return items
 
@@ -303,7 +303,7 @@ def _judged(
             error=f"{path}: {len(warnings)} warning(s) and --strict",
         )
     outcome = Outcome.WARNINGS if warnings else Outcome.OK
-    return FileReport(path, outcome, emitted.evaluation, len(emitted.graph), warnings)
+    return FileReport(path, outcome, emitted.evaluation, len(emitted.triples), warnings)
 
 
 def _located(path: Path, warning: ParseWarning) -> str:

@@ -3,9 +3,10 @@ a remote SPARQL endpoint can implement the same protocol."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -212,6 +213,18 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+# Predicates, classes and concepts recur in every evaluation: convert each term once.
+engine_term = lru_cache(maxsize=1 << 16)(to_oxigraph)
+
+
+def ntriples(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
+    """Canonical N-Triples of rdflib-term triples, serialized by the engine (fast, exact)."""
+    return ox.serialize(
+        (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
 
 
 def to_rdflib(term: object) -> Term:

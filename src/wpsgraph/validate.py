@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -33,7 +32,7 @@ from wpsgraph.shacl_sparql import (
     fill_template,
     project_constraints,
 )
-from wpsgraph.store import SelectResult, Store, Term, to_oxigraph, to_rdflib
+from wpsgraph.store import SelectResult, Store, Term, engine_term, to_rdflib
 from wpsgraph.vocab import bind_prefixes
 
 
@@ -136,7 +135,9 @@ def validate_graph(data: Graph) -> ValidationReport:
     return _report(_run(_memory_select(store)))
 
 
-def validate_graphs(graphs: Mapping[URIRef, Graph]) -> dict[URIRef, ValidationReport]:
+def validate_graphs(
+    graphs: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]],
+) -> dict[URIRef, ValidationReport]:
     """A batch of evaluation graphs (key: named graph IRI) in one engine run over their union with
     the vocabulary, as the store will hold them. Each result goes to the graphs in which its focus
     node is a subject (an evaluation's nodes live only in its own graph). Results on vocabulary
@@ -144,8 +145,8 @@ def validate_graphs(graphs: Mapping[URIRef, Graph]) -> dict[URIRef, ValidationRe
     tests keep the vocabulary conformant, and validate_store reports such results."""
     store = _memory_store(graphs)
     owners: dict[Term, list[URIRef]] = {}
-    for name, graph in graphs.items():
-        for subject in set(graph.subjects()):
+    for name, triples in graphs.items():
+        for subject in {s for s, _, _ in triples}:
             owners.setdefault(subject, []).append(name)
     found: dict[URIRef, list[Finding]] = {name: [] for name in graphs}
     for finding in _run(_memory_select(store)):
@@ -162,6 +163,8 @@ def validate_store(store: Store) -> ValidationReport:
 
 def validate_graph_pyshacl(data: Graph) -> ValidationReport:
     """The reference: pySHACL on data + schemes + register, with the ontology as ont_graph."""
+    from pyshacl import validate as shacl_validate  # slow to import; only the reference needs it
+
     _conforms, report_graph, _text = shacl_validate(
         data + referenced_graph(),
         shacl_graph=shapes_graph(),
@@ -188,16 +191,16 @@ def _vocabulary_quads() -> tuple[ox.Quad, ...]:
     )
 
 
-def _quads(graph: Graph, name: ox.NamedNode) -> Iterator[ox.Quad]:
-    for s, p, o in graph:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+def _quads(triples: Iterable[tuple[Term, Term, Term]], name: ox.NamedNode) -> Iterator[ox.Quad]:
+    for s, p, o in triples:
+        yield ox.Quad(engine_term(s), engine_term(p), engine_term(o), name)
 
 
-def _memory_store(graphs: Mapping[URIRef, Graph]) -> ox.Store:
+def _memory_store(graphs: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]]) -> ox.Store:
     store = ox.Store()
     store.extend(_vocabulary_quads())
-    for name, graph in graphs.items():
-        store.extend(_quads(graph, ox.NamedNode(str(name))))
+    for name, triples in graphs.items():
+        store.extend(_quads(triples, ox.NamedNode(str(name))))
     return store
 
 
