@@ -274,18 +274,6 @@ def _read_rdf_files(paths: list[Path]) -> Graph:
     return graph
 
 
-def _store_data(directory: Path) -> Graph:
-    """The evaluation graphs (the vocabulary is supplied to the validator separately)."""
-    from wpsgraph.emit import VOCABULARY_GRAPHS
-
-    data = Graph()
-    with open_store(directory, read_only=True) as store:
-        for name in store.named_graphs():
-            if name not in VOCABULARY_GRAPHS.values():
-                data += store.graph(name)
-    return data
-
-
 def _render_validation(report: ValidationReport, fmt: str) -> str:
     if fmt == "json":
         return report.as_json() + "\n"
@@ -365,7 +353,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from wpsgraph.loader import load_files
-    from wpsgraph.validate import validate_graph
+    from wpsgraph.validate import validate_store
 
     store_dir = _store_dir(args)
     print(f"== Loading {DATA_DIR} into {store_dir}", file=sys.stderr)
@@ -375,9 +363,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if report.rejected:
         return EXIT_FAILED
     print("\n== Validating the store against the shapes")
-    validation = validate_graph(_store_data(store_dir))
-    print(validation.as_text())
     with open_store(store_dir, read_only=True) as store:
+        validation = validate_store(store)
+        print(validation.as_text())
         _print_canned_answers(store)
     return EXIT_OK if validation.conforms else EXIT_FAILED
 
