@@ -95,18 +95,15 @@ class _Emitter:
         node: URIRef,
         cls: URIRef,
         parent: tuple[URIRef, URIRef],
-        number: int,
-        label: str,
-        text: str,
-        line: int,
+        item: Recommendation | KeyAction,
     ) -> None:
         """What recommendations and key actions share: type, parent, number, label, text."""
-        self.node(node, cls, line)
+        self.node(node, cls, item.line)
         self.add(node, parent[0], parent[1])
-        self.add(node, WPS.number, Literal(number))
-        if label:
-            self.add(node, WPS.printedLabel, Literal(label))
-        self.text(node, WPS.text, text)
+        self.add(node, WPS.number, Literal(item.number))
+        if item.label:
+            self.add(node, WPS.printedLabel, Literal(item.label))
+        self.text(node, WPS.text, item.text)
 
     def text(self, s: URIRef, p: URIRef, value: str) -> None:
         """Content prose, tagged with its own language: one page may mix English, Spanish and
@@ -208,15 +205,7 @@ def _emit_management_response(
 
 def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Recommendation) -> None:
     node = recommendation_iri(evaluation, rec.number)
-    em.numbered(
-        node,
-        WPS.Recommendation,
-        (WPS.recommendationOf, evaluation),
-        rec.number,
-        rec.label,
-        rec.text,
-        rec.line,
-    )
+    em.numbered(node, WPS.Recommendation, (WPS.recommendationOf, evaluation), rec)
     if rec.truncated:
         em.add(node, WPS.truncated, Literal(True))
     fields = (
@@ -270,15 +259,7 @@ def _emit_recommendation(em: _Emitter, evaluation: URIRef, mr: URIRef, rec: Reco
 
 def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
     node = action_iri(rec, action.number)
-    em.numbered(
-        node,
-        WPS.KeyAction,
-        (WPS.forRecommendation, rec),
-        action.number,
-        action.label,
-        action.text,
-        action.line,
-    )
+    em.numbered(node, WPS.KeyAction, (WPS.forRecommendation, rec), action)
     if action.responsible_text:
         em.add(node, WPS.responsibleText, Literal(action.responsible_text))
     for party in action.parties:
