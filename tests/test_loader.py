@@ -201,3 +201,23 @@ def test_shape_warnings_name_the_line_of_their_focus_node(tmp_path: Path) -> Non
         w.startswith(f"{unknown}:{line}: ") and w.endswith(f"({action})")
         for w in report.files[0].warnings
     ), report.files[0].warnings
+
+
+def test_a_republished_evaluation_with_a_renamed_unit_keeps_the_unit_iri(tmp_path: Path) -> None:
+    # An older copy of the page printed the division's former name.
+    older = tmp_path / "gate-11818.txt"
+    older.write_text(
+        SEED.read_text(encoding="utf-8").replace(
+            "Policy, Programme and Intergovernmental Division", "Programme Division"
+        ),
+        "utf-8",
+    )
+    ppid = URIRef("https://w3id.org/wpsgraph/org/unwomen/unit/ppid")
+    mr = URIRef(f"{SEED_EVALUATION}/mr")
+    with open_store(None) as store:
+        load_files([older], store)
+        assert store.graph(GRAPH).value(mr, WPS.respondingUnit) == ppid
+        first = store.graph(GRAPH).value(GRAPH, WPS.sourceSha256)
+        load_files([SEED], store)
+        assert store.graph(GRAPH).value(mr, WPS.respondingUnit) == ppid
+        assert store.graph(GRAPH).value(GRAPH, WPS.sourceSha256) != first
