@@ -316,3 +316,16 @@ def test_read_only_check_allows_from_a_held_graph(seed_store: OxigraphStore) -> 
     check_read_only(f"SELECT * FROM <{graph}> WHERE {{ ?s ?p ?o }}", seed_store.named_graphs())
     result = seed_store.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s a ?t }}")
     assert isinstance(result, SelectResult) and int(result.rows[0]["n"]) > 0
+
+
+def test_response_categories_counts_recommendations_with_no_stated_category(
+    tmp_path: Path,
+) -> None:
+    # The Spanish page states no category for either recommendation (one is only inferred).
+    page = tmp_path / "gate-90003.txt"
+    page.write_bytes((Path(__file__).parent / "fixtures/gate/es-country-office.txt").read_bytes())
+    with open_store(None) as store:
+        assert not load_files([page], store).rejected
+        assert rows(store, "response-categories") == [
+            ("https://w3id.org/wpsgraph/eval/unwomen/gate-90003", "90003", "(none stated)", "2")
+        ]
