@@ -160,16 +160,12 @@ class OxigraphStore:
         if rdf_format.supports_datasets:
             self._store.dump(out, format=rdf_format)
             return
-        # Graph formats get the union of all graphs, each triple once.
-        triples = {
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in self._store.quads_for_pattern(None, None, None)
-        }
+        # Graph formats get the union of all graphs, each triple once: the engine streams it.
+        union = self._store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
         ox.serialize(
-            sorted(triples, key=str),
-            out,
-            format=rdf_format,
-            prefixes={k: str(v) for k, v in PREFIXES.items()},
+            union, out, format=rdf_format, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
 
     def __len__(self) -> int:
