@@ -14,6 +14,7 @@ from wpsgraph.gate.layout import LABELLED_HEADER
 from wpsgraph.gate.lines import Line, join_text
 
 APPROVAL_STATUSES = ("Approved", "Draft", "Submitted")
+_APPROVALS = {s.lower() for s in APPROVAL_STATUSES}
 
 _PERIOD = re.compile(r"^(?P<start>\d{4})(?:\s*-\s*(?P<end>\d{4}))?\s*(?:,\s*(?P<rest>.*))?$")
 _PARENTHESISED = re.compile(r"\(([^()]*)\)")
@@ -91,7 +92,7 @@ def _approval(fields: list[_Field]) -> str:
     if not fields or fields[-1].continuation:
         return ""
     value = fields[-1].own
-    return value if value.lower() in {s.lower() for s in APPROVAL_STATUSES} else ""
+    return value if value.lower() in _APPROVALS else ""
 
 
 def _find_period(fields: list[_Field]) -> tuple[int | None, _Period | None]:
@@ -194,9 +195,6 @@ def parse_labelled_header(lines: list[Line]) -> Header:
         approval_status=approval,
         overall_response=value.get(_OVERALL, ""),
     )
-
-
-_APPROVALS = {s.lower() for s in APPROVAL_STATUSES}
 
 
 def _unit_and_office_type(printed: str) -> tuple[str, str]:
