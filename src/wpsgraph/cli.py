@@ -17,7 +17,7 @@ from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render
 from wpsgraph.paths import DATA_DIR, default_store_dir
 from wpsgraph.queries import CannedQuery, discover, run_canned, run_read_only
-from wpsgraph.store import EXPORT_FORMATS, OxigraphStore, open_store
+from wpsgraph.store import EXPORT_FORMATS, Store, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
 # so query, sparql and export start without them.
@@ -370,7 +370,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if validation.conforms else EXIT_FAILED
 
 
-def _print_canned_answers(store: OxigraphStore) -> None:
+def _print_canned_answers(store: Store) -> None:
     for query in discover().values():
         print(f"\n== {query.name}: {query.title}\n   {query.question}")
         params = DEMO_PARAMETERS.get(query.name, {})

@@ -23,7 +23,7 @@ from wpsgraph.model import ParseWarning, SourceInfo
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
-from wpsgraph.store import OxigraphStore, ntriples
+from wpsgraph.store import Store, ntriples
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
@@ -150,7 +150,7 @@ class _Prepared:
 
 def load_files(
     paths: Iterable[Path],
-    store: OxigraphStore,
+    store: Store,
     options: LoadOptions = LoadOptions(),
     progress: Callable[[FileReport], None] | None = None,
 ) -> LoadReport:
@@ -200,7 +200,7 @@ class _Writer:
     """Collects accepted graphs and writes them: transactionally, BATCH_FILES at a time, or, into
     a store that was empty, by bulk loads of BULK_FILES (fewer, larger on-disk files)."""
 
-    def __init__(self, store: OxigraphStore, *, bulk: bool) -> None:
+    def __init__(self, store: Store, *, bulk: bool) -> None:
         self.store = store
         self.bulk = bulk
         self.pending: dict[URIRef, bytes] = {}

@@ -30,10 +30,22 @@ QueryResult = SelectResult | Graph | bool
 
 
 class Store(Protocol):
-    """What the rest of wpsgraph needs from a store."""
+    """What the rest of wpsgraph needs from a store (the loader writes, everything else reads)."""
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         """Replace each named graph's content, all or nothing."""
+
+    def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
+        """replace_graphs for graphs given as N-Triples."""
+
+    def bulk_add(self, graphs: Mapping[URIRef, bytes]) -> None:
+        """Add new graphs (N-Triples) fast, without a transaction."""
+
+    def is_empty(self) -> bool: ...
+
+    def clear(self) -> None: ...
+
+    def optimize(self) -> None: ...
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query over the union of all graphs."""
