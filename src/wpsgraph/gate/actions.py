@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from wpsgraph.gate.conditions import resource_conditions
 from wpsgraph.gate.lines import Line
-from wpsgraph.gate.numbering import numbers_or_positions
+from wpsgraph.gate.numbering import PRINTED_NUMBER, numbers_or_positions
 from wpsgraph.gate.parties import Split, split_column, split_parties
 from wpsgraph.model import KeyAction, ParseWarning, YearMonth
 from wpsgraph.register import Register
@@ -36,8 +36,7 @@ _DEADLINE_STATUS = re.compile(
     r"(?![\w-])",
     re.IGNORECASE,
 )
-# "1)", "1.", "1.1", "1.1." (a bare "1" is too often the start of the text itself).
-_ACTION_LABEL = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s*")
+_ACTION_LABEL = re.compile(rf"^(?P<label>{PRINTED_NUMBER})\s*")
 _TABLE_HEADER = re.compile(
     r"^(?:Key\s+Actions?\s+)?Responsible\s+Deadline\s+Status(?:\s+Comments)?$", re.IGNORECASE
 )

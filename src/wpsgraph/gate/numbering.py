@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from wpsgraph.model import ParseWarning
 
+# A printed number: "1)", "1.", "1.1", "1.1." (a bare "1" is too often the start of the text).
+PRINTED_NUMBER = r"\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]"
+
 
 def numbers_or_positions(
     printed: list[int | None], line: int, what: str

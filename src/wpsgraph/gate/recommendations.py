@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from wpsgraph.gate.actions import ActionSection, parse_actions
 from wpsgraph.gate.category import inferred_category
 from wpsgraph.gate.lines import Line, join_text
-from wpsgraph.gate.numbering import numbers_or_positions
+from wpsgraph.gate.numbering import PRINTED_NUMBER, numbers_or_positions
 from wpsgraph.model import ParseWarning, Recommendation
 from wpsgraph.register import Register
 
@@ -42,7 +42,7 @@ _ACTIONS_START = re.compile(r"^\s*Key\s+Actions?\b", re.IGNORECASE)
 _ACTIONS_HEADING = re.compile(r"^\s*Key\s+Actions\s*:?\s*$", re.IGNORECASE)
 
 _WORDED_LABEL = r"(?:evaluation\s+)?recommendation\s*:?\s*(?P<worded>\d{1,3}(?:\.\d{1,3})*)\.?"
-_BARE_LABEL = r"(?P<bare>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])"
+_BARE_LABEL = rf"(?P<bare>{PRINTED_NUMBER})"
 _RECOMMENDATION_LABEL = re.compile(
     rf"^(?P<label>{_WORDED_LABEL}|{_BARE_LABEL})(?:\s*:)?(?:\s+|$)", re.IGNORECASE
 )
