@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from wpsgraph.register import normalize_name
 from wpsgraph.vocab import WPS
 
 SCHEME_CLASSES = (
@@ -23,9 +23,9 @@ SCHEME_CLASSES = (
 
 
 def normalise_label(text: str) -> str:
-    """Case, curly quotes and spacing do not distinguish printed values."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Case, quotes and spacing do not distinguish printed values: the register's normal form of
+    a name, case-folded."""
+    return normalize_name(text).casefold()
 
 
 @dataclass(frozen=True)
