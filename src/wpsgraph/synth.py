@@ -20,7 +20,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
-from wpsgraph.register import Register
+from wpsgraph.register import UNIT, Register
 from wpsgraph.resources import schemes_graph
 from wpsgraph.vocab import WPS
 
@@ -147,8 +147,8 @@ def vocabulary() -> Vocabulary:
         return tuple(sorted(v for v in found if "," not in v))
 
     register = Register.load()
-    units = [a for a in register.actors.values() if a.kind == "unit"]
-    unit_names = sorted({n for a in units for n in (a.pref_label, *a.names, *a.acronyms)})
+    units = [a for a in register.actors.values() if a.kind == UNIT]
+    unit_names = sorted({n for a in units for n in (*a.names, *a.acronyms)})
     return Vocabulary(
         thematic_areas=labels(WPS.ThematicArea),
         operating_principles=labels(WPS.OperatingPrinciple),
