@@ -46,13 +46,13 @@ def find_layout(lines: list[Line], source: str) -> tuple[Layout, list[ParseWarni
     elif _is_labelled(lines, heading + 1):
         return _labelled_layout(lines, heading, source)
     body_start = heading + 1 if heading is not None else 0
-    starts = [i for i in range(body_start, len(lines)) if _is_recommendation_start(lines[i])]
+    starts = _recommendation_starts(lines, body_start)
     if heading is None and not starts:
         raise SourceError(source, _where_heading_was_expected(lines), NOT_A_RESPONSE)
     if not starts:
         raise SourceError(source, _after_last_content(lines), NO_RECOMMENDATIONS)
 
-    blocks = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    blocks = _blocks(lines, starts)
     if heading is None:
         warning = ParseWarning(
             lines[starts[0]].number,
@@ -99,15 +99,25 @@ def _labelled_layout(
     lines: list[Line], start: int, source: str
 ) -> tuple[Layout, list[ParseWarning]]:
     """The older layout: labelled header fields from start, then the recommendations."""
-    starts = [i for i in range(start, len(lines)) if _is_recommendation_start(lines[i])]
+    starts = _recommendation_starts(lines, start)
     if not starts:
         raise SourceError(source, _after_last_content(lines), NO_RECOMMENDATIONS)
-    blocks = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    blocks = _blocks(lines, starts)
     return Layout(lines[start].number, lines[start : starts[0]], blocks, labelled=True), []
 
 
 def _is_recommendation_start(line: Line) -> bool:
     return _RECOMMENDATION_START.match(line.text) is not None
+
+
+def _recommendation_starts(lines: list[Line], start: int) -> list[int]:
+    """Indexes of the "Recommendation:" lines from start on."""
+    return [i for i in range(start, len(lines)) if _is_recommendation_start(lines[i])]
+
+
+def _blocks(lines: list[Line], starts: list[int]) -> list[list[Line]]:
+    """One block per start, each running to the next start (the last to the end of the page)."""
+    return [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
 
 
 def _next_non_blank(lines: list[Line], start: int) -> int | None:
