@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, Namespace
 
+from wpsgraph.gate.actions import ACTION_STATUSES
 from wpsgraph.paths import (
     DATA_DIR,
     ONTOLOGY_DIR,
@@ -56,16 +57,9 @@ ACTION_STATUS_TYPES = {
 }
 
 # Labels the loader must find: values GATE prints (design notes, brief) and the contract's examples.
+# Every status the parser recognises must be in the scheme, so the parser's list is the one used.
 REQUIRED_LABELS = {
-    "action-status": [
-        "Completed",
-        "Initiated",
-        "Not Initiated",
-        "No Longer Applicable",
-        "Ongoing",
-        "Over due",
-        "Overdue-Initiated",
-    ],
+    "action-status": list(ACTION_STATUSES),
     "response-category": ["Accepted", "Partially Accepted", "Rejected", "Not applicable"],
     "approval-status": ["Approved", "Draft", "Submitted"],
     "office-type": ["HQ", "EO", "RO", "MCO", "CO", "PP"],
