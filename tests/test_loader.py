@@ -24,6 +24,14 @@ def snapshot(store: OxigraphStore) -> dict[URIRef, Graph]:
     return {name: store.graph(name) for name in store.named_graphs()}
 
 
+def seed_variant(path: Path, old: str, new: str) -> Path:
+    """The seed with one printed text changed, written to path."""
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+    return path
+
+
 def same(a: dict[URIRef, Graph], b: dict[URIRef, Graph]) -> bool:
     return a.keys() == b.keys() and all(isomorphic(a[k], b[k]) for k in a)
 
@@ -78,10 +86,7 @@ def test_export_and_parse_again_is_isomorphic(seed_store: OxigraphStore, tmp_pat
 
 
 def test_a_republished_evaluation_replaces_its_graph(tmp_path: Path) -> None:
-    changed = tmp_path / "gate-11818.txt"
-    changed.write_text(
-        SEED.read_text(encoding="utf-8").replace("2026/12 Initiated", "2026/12 Completed"), "utf-8"
-    )
+    changed = seed_variant(tmp_path / "gate-11818.txt", "2026/12 Initiated", "2026/12 Completed")
     with open_store(None) as store:
         load_files([SEED], store)
         load_files([changed], store)
@@ -168,10 +173,7 @@ def test_evaluation_id_option_names_the_evaluation(tmp_path: Path) -> None:
 
 
 def test_a_shape_violation_rejects_the_file_naming_file_and_line(tmp_path: Path) -> None:
-    backwards = tmp_path / "gate-7.txt"
-    backwards.write_text(
-        SEED.read_text(encoding="utf-8").replace(": 2024 - 2025 ,", ": 2025 - 2024 ,"), "utf-8"
-    )
+    backwards = seed_variant(tmp_path / "gate-7.txt", ": 2024 - 2025 ,", ": 2025 - 2024 ,")
     with open_store(None) as store:
         report = load_files([backwards], store)
         assert report.files[0].outcome is Outcome.REJECTED
@@ -182,12 +184,10 @@ def test_a_shape_violation_rejects_the_file_naming_file_and_line(tmp_path: Path)
 
 
 def test_shape_warnings_name_the_line_of_their_focus_node(tmp_path: Path) -> None:
-    unknown = tmp_path / "gate-8.txt"
-    unknown.write_text(
-        SEED.read_text(encoding="utf-8").replace(
-            "Regional and Country Offices, WPHF Secretariat", "Office of Mars Affairs"
-        ),
-        "utf-8",
+    unknown = seed_variant(
+        tmp_path / "gate-8.txt",
+        "Regional and Country Offices, WPHF Secretariat",
+        "Office of Mars Affairs",
     )
     with open_store(None) as store:
         report = load_files([unknown], store)
@@ -205,12 +205,10 @@ def test_shape_warnings_name_the_line_of_their_focus_node(tmp_path: Path) -> Non
 
 def test_a_republished_evaluation_with_a_renamed_unit_keeps_the_unit_iri(tmp_path: Path) -> None:
     # An older copy of the page printed the division's former name.
-    older = tmp_path / "gate-11818.txt"
-    older.write_text(
-        SEED.read_text(encoding="utf-8").replace(
-            "Policy, Programme and Intergovernmental Division", "Programme Division"
-        ),
-        "utf-8",
+    older = seed_variant(
+        tmp_path / "gate-11818.txt",
+        "Policy, Programme and Intergovernmental Division",
+        "Programme Division",
     )
     ppid = URIRef("https://w3id.org/wpsgraph/org/unwomen/unit/ppid")
     mr = URIRef(f"{SEED_EVALUATION}/mr")
