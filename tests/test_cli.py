@@ -14,6 +14,13 @@ import pytest
 
 from tests.conftest import SEED
 from wpsgraph.cli import main
+from wpsgraph.formats import TABLE_FORMATS, render, render_select, results_format
+from wpsgraph.queries import discover, run_canned
+from wpsgraph.store import OxigraphStore
+
+QUERIES = discover()
+# Parameters that make the seed's answers non-empty and independent of today's date.
+PARAMETERS = {"overdue-actions": {"as_of": "2028-01-01"}, "search": {"text": "Security Council"}}
 
 
 def wpsgraph(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
@@ -103,6 +110,48 @@ def test_query_json_is_sparql_results_json(
     assert doc["results"]["bindings"][0]["deadline"]["value"] == "2026-12"
 
 
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_prints_what_rendering_the_rdflib_rows_prints(
+    name: str,
+    fmt: str,
+    loaded_store: Path,
+    seed_store: OxigraphStore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The CLI prints the engine's serialization; the Python API's rows must read the same.
+    params = PARAMETERS.get(name, {})
+    args = [f"--param={k}={v}" for k, v in params.items()]
+    assert main(["query", name, "--store", str(loaded_store), "--format", fmt, *args]) == 0
+    expected = render(run_canned(seed_store, QUERIES[name], params), fmt)
+    assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
+def test_sparql_select_prints_what_rendering_the_rdflib_rows_prints(
+    fmt: str, loaded_store: Path, seed_store: OxigraphStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The seed and its vocabulary: IRIs, strings, language tags, typed literals. Not blank nodes:
+    # their labels differ between stores, and CSV now writes them _:label as the spec says.
+    query = (
+        "SELECT ?s ?p ?o ?none WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } "
+        "ORDER BY ?s ?p ?o"
+    )
+    assert main(["sparql", query, "--store", str(loaded_store), "--format", fmt]) == 0
+    assert capsys.readouterr().out == render(seed_store.query(query), fmt)
+
+
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
+def test_both_select_paths_write_blank_nodes_alike(fmt: str, seed_store: OxigraphStore) -> None:
+    # The vocabulary's OWL lists are blank nodes; one store, so the labels agree.
+    query = (
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } ORDER BY ?s ?p ?o"
+    )
+    engine = render_select(seed_store.select_results(query, results_format(fmt)), fmt)
+    assert engine == render(seed_store.query(query), fmt)
+    assert "_:" in engine if fmt == "csv" else "_:" not in engine
+
+
 def test_query_list_names_every_query(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "--list"]) == 0
     out = capsys.readouterr().out
@@ -138,6 +187,8 @@ def test_sparql_select_ask_and_construct(
     assert capsys.readouterr().out.split() == ["n", "13"]
     assert main(["sparql", "ASK { ?s ?p ?o }", *store]) == 0
     assert capsys.readouterr().out.strip() == "true"
+    assert main(["sparql", q, *store, "--format", "turtle"]) == 2
+    assert "--format turtle: rows are written as table, csv, json" in capsys.readouterr().err
     query_file = tmp_path / "q.rq"
     query_file.write_text("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 1")
     assert main(["sparql", "--file", str(query_file), *store, "--format", "nt"]) == 0

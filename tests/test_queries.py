@@ -311,6 +311,19 @@ def test_read_only_check_refuses(sparql: str, message: str) -> None:
         check_read_only(sparql, [])
 
 
+@pytest.mark.parametrize(
+    ("sparql", "form"),
+    [
+        ("PREFIX ex: <https://example.org/> SELECT * WHERE { ?s ex:p ?o }", "SELECT"),
+        ("ASK { ?s ?p ?o }", "ASK"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <https://example.org/a>", "DESCRIBE"),
+    ],
+)
+def test_read_only_check_names_the_query_form(sparql: str, form: str) -> None:
+    assert check_read_only(sparql, []) == form
+
+
 def test_read_only_check_allows_from_a_held_graph(seed_store: OxigraphStore) -> None:
     graph = f"{EV}/graph"
     check_read_only(f"SELECT * FROM <{graph}> WHERE {{ ?s ?p ?o }}", seed_store.named_graphs())

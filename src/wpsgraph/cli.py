@@ -14,9 +14,9 @@ from rdflib import Graph
 
 from wpsgraph import __version__
 from wpsgraph.errors import QueryError, WpsGraphError
-from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render
+from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render, render_select, results_format
 from wpsgraph.paths import DATA_DIR, default_store_dir
-from wpsgraph.queries import CannedQuery, discover, run_canned, run_read_only
+from wpsgraph.queries import CannedQuery, canned_results, check_read_only, discover, run_canned
 from wpsgraph.store import EXPORT_FORMATS, Store, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
@@ -293,8 +293,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise QueryError(f"no canned query '{args.name}'; known: {', '.join(queries)}")
     params = dict(_split_param(p) for p in args.param)
     with open_store(_store_dir(args), read_only=True) as store:
-        result = run_canned(store, queries[args.name], params)
-    sys.stdout.write(render(result, args.format))
+        data = canned_results(store, queries[args.name], params, results_format(args.format))
+    sys.stdout.write(render_select(data, args.format))
     return EXIT_OK
 
 
@@ -323,13 +323,21 @@ def _list_queries(queries: dict[str, CannedQuery]) -> str:
 def cmd_sparql(args: argparse.Namespace) -> int:
     text = _read_query_file(args.file) if args.file else args.query
     with open_store(_store_dir(args), read_only=True) as store:
-        result = run_read_only(store, text)
-    fmt = args.format or ("turtle" if isinstance(result, Graph) else "table")
-    try:
-        sys.stdout.write(render(result, fmt))
-    except ValueError as exc:
-        raise QueryError(f"--format {fmt}: {exc}") from None
+        form = check_read_only(text, store.named_graphs())
+        fmt = args.format or ("table" if form in ("SELECT", "ASK") else "turtle")
+        try:
+            output = _sparql_output(store, text, form, fmt)
+        except ValueError as exc:
+            raise QueryError(f"--format {fmt}: {exc}") from None
+    sys.stdout.write(output)
     return EXIT_OK
+
+
+def _sparql_output(store: Store, text: str, form: str, fmt: str) -> str:
+    """SELECT rows are serialized by the engine; ASK, CONSTRUCT and DESCRIBE go through rdflib."""
+    if form == "SELECT":
+        return render_select(store.select_results(text, results_format(fmt)), fmt)
+    return render(store.query(text), fmt)
 
 
 def _read_query_file(path: Path) -> str:

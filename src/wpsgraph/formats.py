@@ -8,13 +8,16 @@ import json
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from wpsgraph.store import QueryResult, SelectResult, Term
+from wpsgraph.store import QueryResult, ResultsDocument, SelectResult, Term
 from wpsgraph.vocab import PREFIXES, bind_prefixes
 
 TABLE_FORMATS = ("table", "csv", "json")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 _RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+_ROWS_ONLY = f"rows are written as {', '.join(TABLE_FORMATS)}"
 _MAX_CELL = 80
+# The longest matching namespace wins, so wps: beats wpsid: for ontology terms.
+_NAMESPACES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
 
 
 def render(result: QueryResult, fmt: str) -> str:
@@ -30,7 +33,27 @@ def render(result: QueryResult, fmt: str) -> str:
         return to_json(result)
     if fmt == "table":
         return to_table(result)
-    raise ValueError(f"rows are written as {', '.join(TABLE_FORMATS)}")
+    raise ValueError(_ROWS_ONLY)
+
+
+def results_format(fmt: str) -> str:
+    """What Store.select_results serializes for a rows format: the table is made from JSON."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(_ROWS_ONLY)
+    return "csv" if fmt == "csv" else "json"
+
+
+def render_select(data: bytes, fmt: str) -> str:
+    """Store.select_results' bytes (in results_format(fmt)) as text, laid out as render lays out
+    the same rows: CSV as it is, JSON indented, the table made from the JSON."""
+    if fmt == "csv":
+        return data.decode("utf-8")
+    document = json.loads(data)
+    if fmt == "json":
+        return _dump_json(document)
+    variables = document["head"]["vars"]
+    bindings = document["results"]["bindings"]
+    return _table(variables, [[_json_cell(b.get(v)) for v in variables] for b in bindings])
 
 
 def _render_boolean(value: bool, fmt: str) -> str:
@@ -40,13 +63,20 @@ def _render_boolean(value: bool, fmt: str) -> str:
 
 
 def to_csv(result: SelectResult) -> str:
-    """SPARQL 1.1 CSV: a header row, IRIs and lexical forms as they are, unbound as empty."""
+    """SPARQL 1.1 CSV: a header row, IRIs and lexical forms as they are, blank nodes as _:label,
+    unbound as empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if row[v] is None else str(row[v]) for v in result.variables])
+        writer.writerow([_csv_field(row[v]) for v in result.variables])
     return out.getvalue()
+
+
+def _csv_field(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def to_json(result: SelectResult) -> str:
@@ -55,8 +85,11 @@ def to_json(result: SelectResult) -> str:
         {v: _json_term(t) for v in result.variables if (t := row[v]) is not None}
         for row in result.rows
     ]
-    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return _dump_json({"head": {"vars": result.variables}, "results": {"bindings": bindings}})
+
+
+def _dump_json(document: ResultsDocument) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _json_term(term: Term) -> dict[str, str]:
@@ -73,10 +106,15 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def to_table(result: SelectResult) -> str:
-    cells = [[_cell(row[v]) for v in result.variables] for row in result.rows]
-    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(result.variables)]
+    return _table(
+        result.variables, [[_cell(row[v]) for v in result.variables] for row in result.rows]
+    )
+
+
+def _table(variables: list[str], cells: list[list[str]]) -> str:
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
     lines = [
-        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)),
+        "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)),
         "  ".join("-" * w for w in widths),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
@@ -87,13 +125,23 @@ def to_table(result: SelectResult) -> str:
 def _cell(term: Term | None) -> str:
     if term is None:
         return ""
-    text = _compact(term) if isinstance(term, URIRef) else " ".join(str(term).split())
+    return _fit(_compact(str(term)) if isinstance(term, URIRef) else " ".join(str(term).split()))
+
+
+def _json_cell(term: dict[str, str] | None) -> str:
+    """_cell for a SPARQL JSON term (a blank node shows its bare label, as BNode does)."""
+    if term is None:
+        return ""
+    value = term["value"]
+    return _fit(_compact(value) if term["type"] == "uri" else " ".join(value.split()))
+
+
+def _fit(text: str) -> str:
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
-def _compact(iri: URIRef) -> str:
-    # The longest matching namespace wins, so wps: beats wpsid: for ontology terms.
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if str(iri).startswith(str(ns)):
-            return f"{prefix}:{str(iri)[len(str(ns)) :]}"
-    return str(iri)
+def _compact(iri: str) -> str:
+    for prefix, ns in _NAMESPACES:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri

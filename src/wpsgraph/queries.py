@@ -9,15 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pyparsing import ParseException, ParseResults
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from wpsgraph.errors import QueryError
 from wpsgraph.paths import QUERIES_DIR
-from wpsgraph.store import QueryResult, SelectResult, Store
+from wpsgraph.store import SelectResult, Store
 
 _HEADER_LINE = re.compile(r"^#\s?(?P<body>.*)$")
 _FIELD = re.compile(r"^(?P<key>title|question|note|param):\s*(?P<value>.*)$")
@@ -148,13 +145,26 @@ def run_canned(
     return SelectResult(variables, rows)
 
 
-def run_read_only(store: Store, sparql: str) -> QueryResult:
-    check_read_only(sparql, store.named_graphs())
-    return store.query(sparql)
+def canned_results(
+    store: Store,
+    query: CannedQuery,
+    given: Mapping[str, str],
+    fmt: str,
+    today: date | None = None,
+) -> bytes:
+    """run_canned's rows serialized by the store as SPARQL 1.1 CSV or JSON (fmt "csv" or
+    "json"), with no Python term made per value."""
+    bindings = bind_parameters(query, given, today)
+    return store.select_results(query.sparql, fmt, bindings, drop=bindings.keys())
 
 
-def check_read_only(sparql: str, named_graphs: list[URIRef]) -> None:
-    """Refuse updates, SERVICE and FROM of graphs the store does not hold (nothing is fetched)."""
+def check_read_only(sparql: str, named_graphs: list[URIRef]) -> str:
+    """Refuse updates, SERVICE and FROM of graphs the store does not hold (nothing is fetched).
+    Returns the query form: SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    # rdflib's SPARQL grammar takes ~50 ms to import: only here, so 'wpsgraph query' skips it.
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(sparql)
     except ParseException as exc:
@@ -177,9 +187,13 @@ def check_read_only(sparql: str, named_graphs: list[URIRef]) -> None:
                 f"FROM <{iri}> is refused: the store holds no such graph and "
                 "remote datasets are never fetched"
             )
+    return parsed[1].name.removesuffix("Query").upper()
 
 
 def _is_update(sparql: str) -> bool:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(sparql)
     except ParseException:
@@ -188,6 +202,9 @@ def _is_update(sparql: str) -> bool:
 
 
 def _contains(node: object, name: str) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name == name:
             return True

@@ -3,12 +3,16 @@ a remote SPARQL endpoint can implement the same protocol."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import csv
+import io
+import itertools
+import json
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,6 +31,9 @@ class SelectResult:
 
 
 QueryResult = SelectResult | Graph | bool
+# A SELECT's results as SPARQL 1.1 Query Results JSON, parsed: head.vars, results.bindings.
+ResultsDocument = dict[str, Any]
+SELECT_FORMATS = ("csv", "json")
 
 
 class Store(Protocol):
@@ -49,6 +56,16 @@ class Store(Protocol):
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query over the union of all graphs."""
+
+    def select_results(
+        self,
+        sparql: str,
+        fmt: str,
+        bindings: Mapping[str, Term] | None = None,
+        drop: Collection[str] = (),
+    ) -> bytes:
+        """Run a SELECT like query and return its results as SPARQL 1.1 CSV or JSON ("csv",
+        "json"), leaving out the variables in drop."""
 
     def named_graphs(self) -> list[URIRef]: ...
 
@@ -134,15 +151,7 @@ class OxigraphStore:
         self._store.optimize()
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
-        try:
-            result = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
-            )
-        except (SyntaxError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"the query failed: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"cannot read the store: {exc}") from exc
+        result = self._run(sparql, bindings)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
@@ -155,6 +164,48 @@ class OxigraphStore:
                 (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
             )
         return graph
+
+    def select_results(
+        self,
+        sparql: str,
+        fmt: str,
+        bindings: Mapping[str, Term] | None = None,
+        drop: Collection[str] = (),
+    ) -> bytes:
+        """Serialized by the engine, so no value becomes a Python term: its CSV when that is well
+        formed (see sparql_csv), else CSV written from its JSON; JSON comes back compact."""
+        if fmt not in SELECT_FORMATS:
+            raise ValueError(f"SELECT results are serialized as {', '.join(SELECT_FORMATS)}")
+        solutions = self._select(sparql, bindings)
+        # One column: the engine writes a row with no value as a blank line; write it from JSON.
+        if fmt == "csv" and len(solutions.variables) > 1:
+            data = _engine_csv(_serialize_solutions(solutions, ox.QueryResultsFormat.CSV), drop)
+            if data is not None:
+                return data
+            solutions = self._select(sparql, bindings)  # an IRI holds a comma: rare, run again
+        data = _serialize_solutions(solutions, ox.QueryResultsFormat.JSON)
+        if fmt == "json" and not drop:
+            return data
+        document = json.loads(data)
+        _drop_variables(document, drop)
+        if fmt == "csv":
+            return sparql_csv(document)
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _select(self, sparql: str, bindings: Mapping[str, Term] | None) -> ox.QuerySolutions:
+        solutions = self._run(sparql, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("not a SELECT query: only SELECT queries give rows")
+        return solutions
+
+    def _run(
+        self, sparql: str, bindings: Mapping[str, Term] | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        with engine_errors():
+            return self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
 
     def named_graphs(self) -> list[URIRef]:
         return sorted(
@@ -198,6 +249,68 @@ def as_nquads(graphs: Mapping[URIRef, bytes]) -> bytes:
             b"".join(line.removesuffix(b" .") + suffix for line in body.splitlines() if line)
         )
     return b"".join(parts)
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """The engine's errors as wpsgraph's: a bad or failing query, or an unreadable store."""
+    try:
+        yield
+    except (SyntaxError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {exc}") from exc
+
+
+def _drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
+    if not drop:
+        return
+    document["head"]["vars"] = [v for v in document["head"]["vars"] if v not in drop]
+    for binding in document["results"]["bindings"]:
+        for name in drop:
+            binding.pop(name, None)
+
+
+def _serialize_solutions(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat) -> bytes:
+    # The engine evaluates lazily, while it serializes: its errors surface here.
+    with engine_errors():
+        return solutions.serialize(format=fmt)
+
+
+def _engine_csv(data: bytes, drop: Collection[str]) -> bytes | None:
+    """The engine's CSV as it is, or re-written without the dropped columns; None when a row has
+    more fields than the header (an IRI holding a comma, see sparql_csv)."""
+    rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    if any(len(row) != len(rows[0]) for row in rows):
+        return None
+    if not drop:
+        return data
+    keep = [i for i, name in enumerate(rows[0]) if name not in drop]
+    return _write_csv([row[i] for i in keep] for row in rows)
+
+
+def sparql_csv(document: ResultsDocument) -> bytes:
+    """SPARQL 1.1 CSV: a header row, IRIs and lexical forms as they are, blank nodes as _:label,
+    unbound as empty. The engine's CSV is the same but for two cases: it leaves an IRI holding a
+    comma unquoted (one column becomes two) and writes a one-column row with no value as a blank
+    line (which CSV readers skip) where this writes ""."""
+    variables = document["head"]["vars"]
+    bindings = document["results"]["bindings"]
+    return _write_csv(
+        itertools.chain([variables], ([_csv_field(b.get(v)) for v in variables] for b in bindings))
+    )
+
+
+def _write_csv(rows: Iterable[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _csv_field(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
 
 
 @contextmanager
