@@ -26,8 +26,8 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from wpsgraph.queries import CannedQuery, bind_parameters, discover, run_canned
-from wpsgraph.store import Store, open_store
+from wpsgraph.queries import bind_parameters, canned_results, discover, run_canned
+from wpsgraph.store import open_store
 from wpsgraph.synth import write_corpus
 from wpsgraph.validate import validate_graph_pyshacl, validate_store
 
@@ -64,12 +64,6 @@ def canonical(rows: list[dict]) -> list[tuple]:
     return sorted(tuple("" if v is None else str(v) for v in row.values()) for row in rows)
 
 
-def run_in_process(store: Store, query: CannedQuery, params: dict[str, str]) -> bytes:
-    """What `wpsgraph query --format csv` does once the store is open: the engine's CSV."""
-    bindings = bind_parameters(query, params)
-    return store.select_results(query.sparql, "csv", bindings, drop=bindings)
-
-
 def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
     out: dict = {"n": n}
     corpus, store = work / "corpus", work / "store"
@@ -99,7 +93,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                run_in_process(opened, query, PARAMETERS.get(name, {}))
+                canned_results(opened, query, PARAMETERS.get(name, {}), "csv")
                 times.append(time.perf_counter() - start)
             out["queries"][name]["engine_median_s"] = statistics.median(times)
 
