@@ -42,6 +42,8 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    SourceVersion: URIRef
+    ActionObservation: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -50,6 +52,7 @@ class WPS(DefinedNamespace):
     OperatingPrinciple: URIRef
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
+    ObservedDateSource: URIRef
     # object properties
     respondsTo: URIRef
     respondingUnit: URIRef
@@ -69,6 +72,11 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    versionOf: URIRef
+    observedAction: URIRef
+    observedIn: URIRef
+    observedStatus: URIRef
+    observedDateSource: URIRef
     # datatype properties
     evaluationId: URIRef
     number: URIRef
@@ -88,6 +96,11 @@ class WPS(DefinedNamespace):
     truncated: URIRef
     sourceFile: URIRef
     sourceSha256: URIRef
+    observedDate: URIRef
+    observedDeadline: URIRef
+    observedComments: URIRef
+    recommendationNumber: URIRef
+    actionNumber: URIRef
     slug: URIRef
     acronym: URIRef
 
