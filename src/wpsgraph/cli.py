@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--source-url",
         help="the page's URL (one file only); by default the GATE page of the evaluation id",
     )
+    load.add_argument(
+        "--observed",
+        type=_day,
+        metavar="DATE",
+        help="the day the pages were saved or seen (YYYY-MM-DD); by default the save date a "
+        "saved HTML page records, else a date ending the file name (gate-11818_2025-06-30.txt), "
+        "else now",
+    )
     load.add_argument("--strict", action="store_true", help="reject files with warnings")
     load.add_argument(
         "--jobs",
@@ -96,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     synth.add_argument(
         "--seed", type=int, default=0, help="the same seed writes the same files (default 0)"
+    )
+    synth.add_argument(
+        "--versions",
+        type=_positive_int,
+        default=1,
+        metavar="K",
+        help="dated versions per response, showing progress over time; with K > 1 files are "
+        "named gate-<id>_<YYYY-MM-DD>.txt (default 1: gate-<id>.txt)",
     )
     synth.set_defaults(run=cmd_synth)
 
@@ -173,6 +190,13 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{text}'") from None
+
+
 def _store_dir(args: argparse.Namespace) -> Path:
     return args.store or default_store_dir()
 
@@ -185,6 +209,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         source_url=args.source_url,
         strict=args.strict,
         jobs=args.jobs,
+        observed=args.observed,
     )
     with open_store(_store_dir(args)) as store, _load_progress(args.quiet) as progress:
         report = load_files(args.paths, store, options, progress=progress)
@@ -220,6 +245,10 @@ def _progress_lines(report: FileReport, *, per_file: bool, warnings: bool) -> li
     lines = [f"{report.outcome.value}: {report.path}"] if per_file or report.error else []
     if warnings:
         lines += [f"  warning: {w}" for w in report.warnings]
+    # When the version was observed and what changed against the version before, in one line;
+    # under a progress bar only when there was a version before.
+    if report.history and warnings and (per_file or report.compared):
+        lines.append(f"  history: {report.path}: {report.history}")
     if report.error:
         lines.append(f"  rejected: {report.error}")
     return lines
@@ -228,8 +257,12 @@ def _progress_lines(report: FileReport, *, per_file: bool, warnings: bool) -> li
 def cmd_synth(args: argparse.Namespace) -> int:
     from wpsgraph.synth import write_corpus
 
-    paths = write_corpus(args.count, args.output, seed=args.seed)
-    print(f"wrote {len(paths)} management responses to {args.output}", file=sys.stderr)
+    paths = write_corpus(args.count, args.output, seed=args.seed, versions=args.versions)
+    print(
+        f"wrote {len(paths)} pages ({args.count} management responses, "
+        f"{args.versions} version(s) each) to {args.output}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
