@@ -43,6 +43,11 @@ def test_every_canned_query_has_a_golden_test() -> None:
         "recommendations-not-started",
         "search",
         "key-action-violation",
+        # on versions of a page: tests/test_history_queries.py
+        "deadline-slippage",
+        "status-history",
+        "time-to-completion",
+        "stale-actions",
     }
     assert set(QUERIES) == tested
 
