@@ -261,9 +261,8 @@ def _current(options: LoadOptions, loaded_at: datetime, item: Prepared) -> Prepa
         error = f"{source.path}: the file changed while it was being loaded"
         return Prepared(FileReport(source.path, Outcome.REJECTED, error=error))
     emitted = _emit(source)
-    report = _judged(
-        source.path, emitted, validate_graphs({emitted.graph_iri: emitted.triples}), options
-    )
+    validation = validate_graphs({emitted.graph_iri: emitted.triples})[emitted.graph_iri]
+    report = _judged(source.path, emitted, validation, options)
     if report.outcome is Outcome.REJECTED:
         return Prepared(report)
     return Prepared(
