@@ -178,6 +178,9 @@ RANGES = {
     WPS.observedComments: RDFS.Literal,
     WPS.recommendationNumber: XSD.integer,
     WPS.actionNumber: XSD.integer,
+    WPS.firstObserved: XSD.date,
+    WPS.statusSince: XSD.date,
+    WPS.deadlineMovedFrom: XSD.gYearMonth,
 }
 
 WPS_PREFIXED = re.compile(r"(?<![\w-])wps:([A-Za-z_][A-Za-z0-9_]*)")

@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 # Sample values for the demo's run of queries whose parameters have no default.
-DEMO_PARAMETERS = {"search": {"text": "Security Council"}}
+DEMO_PARAMETERS = {
+    "search": {"text": "Security Council"},
+    "status-history": {"evaluation": "11818"},
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,10 +194,17 @@ def _positive_int(text: str) -> int:
 
 
 def _day(text: str) -> date:
+    """A past day (checked here, so that a bad date opens no store)."""
+    from wpsgraph.observation import check_stated
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
+        check_stated(day, datetime.now(UTC))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{text}'") from None
+    except WpsGraphError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return day
 
 
 def _store_dir(args: argparse.Namespace) -> Path:

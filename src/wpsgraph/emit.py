@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cached_property
+from datetime import date, datetime
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from rdflib import Graph, Literal, URIRef
@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from wpsgraph.concepts import ConceptIndex
 from wpsgraph.gate.language import detect_language
-from wpsgraph.history import ActionState, Version
+from wpsgraph.history import ActionState, Version, observation_facts
 from wpsgraph.model import (
     DateSource,
     KeyAction,
@@ -376,6 +376,42 @@ def _emit_observed(em: _Emitter, version: URIRef, observed: Observed) -> None:
     em.add(version, WPS.observedDateSource, date_source_iri(observed.source))
 
 
+@dataclass(frozen=True)
+class _ObservationTerms:
+    """The terms of an action observation, looked up once: a load emits one per action and
+    version."""
+
+    cls: URIRef = WPS.ActionObservation
+    action: URIRef = WPS.observedAction
+    version: URIRef = WPS.observedIn
+    recommendation: URIRef = WPS.recommendationNumber
+    number: URIRef = WPS.actionNumber
+    deadline: URIRef = WPS.observedDeadline
+    status: URIRef = WPS.observedStatus
+    comments: URIRef = WPS.observedComments
+    first_observed: URIRef = WPS.firstObserved
+    status_since: URIRef = WPS.statusSince
+    deadline_moved_from: URIRef = WPS.deadlineMovedFrom
+
+
+_OBSERVATION = _ObservationTerms()
+
+
+@lru_cache(maxsize=256)
+def _integer(value: int) -> Literal:
+    return Literal(value)
+
+
+@lru_cache(maxsize=4096)
+def _year_month(value: str) -> Literal:
+    return Literal(value, datatype=XSD.gYearMonth)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
 def _xsd_date_time(moment: datetime) -> str:
     """The canonical form (as stores keep it): whole seconds, UTC written Z."""
     text = moment.replace(microsecond=0).isoformat()
@@ -386,20 +422,20 @@ def _emit_observation(
     em: _Emitter, version: URIRef, evaluation: URIRef, rec: Recommendation, action: KeyAction
 ) -> ActionState:
     node = observation_iri(version, rec.number, action.number)
-    em.node(node, WPS.ActionObservation, action.line)
+    em.node(node, _OBSERVATION.cls, action.line)
     em.add(
         node,
-        WPS.observedAction,
+        _OBSERVATION.action,
         action_iri(recommendation_iri(evaluation, rec.number), action.number),
     )
-    em.add(node, WPS.observedIn, version)
-    em.add(node, WPS.recommendationNumber, Literal(rec.number))
-    em.add(node, WPS.actionNumber, Literal(action.number))
-    em.add(node, WPS.observedDeadline, Literal(str(action.deadline), datatype=XSD.gYearMonth))
+    em.add(node, _OBSERVATION.version, version)
+    em.add(node, _OBSERVATION.recommendation, _integer(rec.number))
+    em.add(node, _OBSERVATION.number, _integer(action.number))
+    em.add(node, _OBSERVATION.deadline, _year_month(str(action.deadline)))
     status = em.concept(
-        node, WPS.observedStatus, WPS.ActionStatus, action.status, "Status", action.line
+        node, _OBSERVATION.status, WPS.ActionStatus, action.status, "Status", action.line
     )
-    em.text(node, WPS.observedComments, action.comments)
+    em.text(node, _OBSERVATION.comments, action.comments)
     return ActionState(
         recommendation=rec.number,
         action=action.number,
@@ -410,9 +446,24 @@ def _emit_observation(
     )
 
 
-def emit_history(versions: list[Version]) -> dict[Triple, None]:
-    """The order of an evaluation's versions (observed order, oldest first): each version is a
-    prov:wasRevisionOf the one before it."""
-    return {
-        (later.iri, PROV.wasRevisionOf, earlier.iri): None for earlier, later in pairwise(versions)
+def emit_history(timeline: list[Version]) -> dict[Triple, None]:
+    """An evaluation's history graph, from its versions in observed order (oldest first, each
+    with its actions): each version is a prov:wasRevisionOf the one before it, each action
+    observation a prov:wasRevisionOf the same action's previous observation, with what follows
+    from the order (first observed, status since, deadline moved from)."""
+    triples: dict[Triple, None] = {
+        (later.iri, PROV.wasRevisionOf, earlier.iri): None for earlier, later in pairwise(timeline)
     }
+    for facts in observation_facts(timeline):
+        numbers = (facts.action.recommendation, facts.action.action)
+        node = observation_iri(facts.version.iri, *numbers)
+        if facts.previous is not None:
+            triples[(node, PROV.wasRevisionOf, observation_iri(facts.previous.iri, *numbers))] = (
+                None
+            )
+        triples[(node, _OBSERVATION.first_observed, _date(facts.first_observed))] = None
+        triples[(node, _OBSERVATION.status_since, _date(facts.status_since))] = None
+        if facts.deadline_moved_from:
+            moved = _year_month(facts.deadline_moved_from)
+            triples[(node, _OBSERVATION.deadline_moved_from, moved)] = None
+    return triples

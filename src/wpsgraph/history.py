@@ -5,7 +5,7 @@ does)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -128,6 +128,44 @@ def place(recorded: Sequence[Version], new: Iterable[Version]) -> Placement:
     return Placement(timeline, [v for v in timeline if v in added], same_bytes)
 
 
+@dataclass(frozen=True)
+class ObservationFacts:
+    """What the versions kept say about one action observation beyond the observation itself."""
+
+    version: Version
+    action: ActionState
+    previous: Version | None  # the version of the same action's previous observation
+    first_observed: date  # the day the action was first observed
+    status_since: date  # the first day of the unbroken run of its status that ends here
+    deadline_moved_from: str  # the previous observation's deadline when it differs; else ""
+
+
+def observation_facts(timeline: Sequence[Version]) -> Iterator[ObservationFacts]:
+    """The facts of every action observation of a timeline (oldest version first, each with its
+    actions): an action's observations follow each other across the versions that list it."""
+    last: dict[tuple[int, int], ObservationFacts] = {}
+    for version in timeline:
+        day = version.observed.day
+        for state in version.actions or ():
+            key = (state.recommendation, state.action)
+            before = last.get(key)
+            if before is None:
+                facts = ObservationFacts(version, state, None, day, day, "")
+            else:
+                unchanged = _status(before.action) == _status(state)
+                moved = before.action.deadline if before.action.deadline != state.deadline else ""
+                since = before.status_since if unchanged else day
+                facts = ObservationFacts(
+                    version, state, before.version, before.first_observed, since, moved
+                )
+            last[key] = facts
+            yield facts
+
+
+def _status(state: ActionState) -> tuple[str, str]:
+    return (state.status, state.status_label)
+
+
 def describe(version: Version, placement: Placement) -> str:
     """One line: when the version was observed and what changed against the version before."""
     seen = f"observed {version.observed.day} ({version.observed.source})"
@@ -159,7 +197,7 @@ def _differences(before: Version, after: Version) -> str:
             [
                 f"{new[k].number} {old[k].status_label} -> {new[k].status_label}"
                 for k in both
-                if (old[k].status, old[k].status_label) != (new[k].status, new[k].status_label)
+                if _status(old[k]) != _status(new[k])
             ],
         ),
         _listed(

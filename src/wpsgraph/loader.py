@@ -34,7 +34,7 @@ from wpsgraph.history import Version
 from wpsgraph.model import ParseResult, ParseWarning, SourceInfo
 from wpsgraph.observation import check_stated, dated_name, observed
 from wpsgraph.paths import REGISTER_DIR
-from wpsgraph.register import Register
+from wpsgraph.register import NameMatch, Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
 from wpsgraph.store import Store, ntriples
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
@@ -88,8 +88,32 @@ class LoadOptions:
 
 
 @lru_cache(maxsize=1)
-def _register() -> Register:
-    return Register.load(REGISTER_DIR)
+def _register() -> _Remembering:
+    return _Remembering(Register.load(REGISTER_DIR).actors)
+
+
+@dataclass(frozen=True, eq=False)
+class _Remembering(Register):
+    """The register, answering the parser's costly lookups from memory for texts it has seen:
+    the versions of a page are prepared together and repeat most of their lines (about half of
+    parsing is these lookups). Forgets after each chunk."""
+
+    _seen: dict[tuple[str, object], tuple[object, ...]] = field(default_factory=dict, repr=False)
+
+    def matches_ending_at(self, text: str, end: int) -> list[NameMatch]:
+        key = (text, end)
+        if key not in self._seen:
+            self._seen[key] = tuple(super().matches_ending_at(text, end))
+        return list(self._seen[key])  # type: ignore[arg-type]
+
+    def find_mentions(self, text: str) -> list[str]:
+        key = (text, None)
+        if key not in self._seen:
+            self._seen[key] = tuple(super().find_mentions(text))
+        return list(self._seen[key])  # type: ignore[arg-type]
+
+    def forget(self) -> None:
+        self._seen.clear()
 
 
 @lru_cache(maxsize=1)
@@ -342,6 +366,7 @@ def prepare_chunk(paths: list[Path], options: LoadOptions, loaded_at: datetime) 
         for index in group:
             versions[index] = _emit_version(sources[index])
         latest[group[-1]] = _emit(sources[group[-1]])
+    _register().forget()
     reports = validate_graphs(
         {v.graph_iri: v.triples for v in versions.values()}
         | {e.graph_iri: e.triples for e in latest.values()}

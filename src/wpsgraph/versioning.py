@@ -36,8 +36,7 @@ Write = tuple[URIRef, bytes]
 
 class Recorder:
     """Reads what the store has recorded for a chunk's evaluations (two queries per chunk: the
-    versions, then the key actions of the versions new ones are compared with) and decides what
-    the chunk writes."""
+    versions, then the key actions they showed) and decides what the chunk writes."""
 
     def __init__(self, store: Store | None, prepare_current: Callable[[Prepared], Prepared]):
         # store None: the store was empty when the load began, so nothing is recorded but what
@@ -57,13 +56,17 @@ class Recorder:
             evaluation: self._placed(chunk, indices, recorded.get(evaluation, []))
             for evaluation, indices in members.items()
         }
-        compared = [
-            before
+        # The history graph is recomputed from every version of an evaluation that gains one.
+        recorded_versions = [
+            version
             for placement in placements.values()
-            for version in placement.added
-            if (before := placement.before(version)) is not None and before.actions is None
+            if placement.added
+            for version in placement.timeline
+            if version.actions is None
         ]
-        read = with_actions(self.store, compared) if self.store and compared else {}
+        read = (
+            with_actions(self.store, recorded_versions) if self.store and recorded_versions else {}
+        )
         writes: list[Write] = []
         for evaluation, placement in placements.items():
             writes += _writes(chunk, members[evaluation], evaluation, placement.resolved(read))

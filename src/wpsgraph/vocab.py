@@ -101,6 +101,9 @@ class WPS(DefinedNamespace):
     observedComments: URIRef
     recommendationNumber: URIRef
     actionNumber: URIRef
+    firstObserved: URIRef
+    statusSince: URIRef
+    deadlineMovedFrom: URIRef
     slug: URIRef
     acronym: URIRef
 
