@@ -73,6 +73,12 @@ def rows(store: Store, name: str, **params: str) -> list[Row]:
     return answer(store, name, params)[1]
 
 
+def at_action(r: int, n: int) -> Row:
+    """The columns that say where action n of recommendation r is: evaluation, its id and
+    title, recommendation and its label, action and its label."""
+    return (EV, EV_ID, TITLE, rec(r), f"Recommendation {r}", action(r, n), f"{n})")
+
+
 @dataclass(frozen=True)
 class Golden:
     columns: tuple[str, ...]
@@ -163,20 +169,7 @@ GOLDEN: dict[str, Golden] = {
             "status",
             "text",
         ),
-        [
-            (
-                EV,
-                EV_ID,
-                TITLE,
-                rec(3),
-                "Recommendation 3",
-                action(3, 3),
-                "3)",
-                "2026-12",
-                "Initiated",
-                ACTION_3_3,
-            )
-        ],
+        [(*at_action(3, 3), "2026-12", "Initiated", ACTION_3_3)],
         {"as_of": "2027-01-15"},
     ),
     "partner-mentions": Golden(
@@ -281,42 +274,9 @@ GOLDEN: dict[str, Golden] = {
             "status",
         ),
         [
-            (
-                EV,
-                EV_ID,
-                TITLE,
-                rec(2),
-                "Recommendation 2",
-                action(2, 1),
-                "1)",
-                "subject to availability of resources",
-                "2029-12",
-                "Not Initiated",
-            ),
-            (
-                EV,
-                EV_ID,
-                TITLE,
-                rec(5),
-                "Recommendation 5",
-                action(5, 2),
-                "2)",
-                "subject to availability of funds",
-                "2029-12",
-                "Not Initiated",
-            ),
-            (
-                EV,
-                EV_ID,
-                TITLE,
-                rec(5),
-                "Recommendation 5",
-                action(5, 3),
-                "3)",
-                "depending on available resources",
-                "2029-12",
-                "Initiated",
-            ),
+            (*at_action(2, 1), "subject to availability of resources", "2029-12", "Not Initiated"),
+            (*at_action(5, 2), "subject to availability of funds", "2029-12", "Not Initiated"),
+            (*at_action(5, 3), "depending on available resources", "2029-12", "Initiated"),
         ],
     ),
     "response-categories": Golden(
