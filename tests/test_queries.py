@@ -38,6 +38,8 @@ TITLE = "Corporate Evaluation of UN Women's support to women's participation in 
 ORG = "https://w3id.org/wpsgraph/org/"
 UNIT = ORG + "unwomen/unit/"
 PRODUCT = "https://w3id.org/wpsgraph/product/"
+CONFLICT_OFFICES = UNIT + "country-offices-conflict-settings"
+GEAP = ORG + "geap-secretariat"
 WPS_NS = "https://w3id.org/wpsgraph/ontology#"
 ACTION_3_3 = (
     "Strengthen the production, analysis and dissemination of data on women in peace processes, "
@@ -73,9 +75,19 @@ def rows(store: Store, name: str, **params: str) -> list[Row]:
     return answer(store, name, params)[1]
 
 
+AT_ACTION_COLUMNS = (
+    "evaluation",
+    "evaluation_id",
+    "evaluation_title",
+    "recommendation",
+    "recommendation_label",
+    "action",
+    "action_label",
+)
+
+
 def at_action(r: int, n: int) -> Row:
-    """The columns that say where action n of recommendation r is: evaluation, its id and
-    title, recommendation and its label, action and its label."""
+    """AT_ACTION_COLUMNS for action n of recommendation r: where a reader finds it."""
     return (EV, EV_ID, TITLE, rec(r), f"Recommendation {r}", action(r, n), f"{n})")
 
 
@@ -135,40 +147,17 @@ GOLDEN: dict[str, Golden] = {
         [
             (UNIT + "ppid-psru", "Peace, Security and Resilience Unit", "11", "0", "11"),
             (UNIT + "regional-offices", "Regional Offices", "4", "1", "5"),
-            (
-                UNIT + "country-offices-conflict-settings",
-                "Country Offices in conflict settings",
-                "3",
-                "1",
-                "4",
-            ),
+            (CONFLICT_OFFICES, "Country Offices in conflict settings", "3", "1", "4"),
             (UNIT + "civil-society-division", "Civil Society Division", "2", "0", "2"),
             (UNIT + "civil-society-section", "Civil Society Section", "1", "0", "1"),
             (UNIT + "coordination-section", "Coordination Section", "1", "0", "1"),
             (UNIT + "country-offices", "Country Offices", "1", "0", "1"),
-            (
-                ORG + "geap-secretariat",
-                "Gender Equality Acceleration Plan Secretariat",
-                "0",
-                "1",
-                "1",
-            ),
+            (GEAP, "Gender Equality Acceleration Plan Secretariat", "0", "1", "1"),
             (UNIT + "wphf-secretariat", "WPHF Secretariat", "1", "0", "1"),
         ],
     ),
     "overdue-actions": Golden(
-        (
-            "evaluation",
-            "evaluation_id",
-            "evaluation_title",
-            "recommendation",
-            "recommendation_label",
-            "action",
-            "action_label",
-            "deadline",
-            "status",
-            "text",
-        ),
+        (*AT_ACTION_COLUMNS, "deadline", "status", "text"),
         [(*at_action(3, 3), "2026-12", "Initiated", ACTION_3_3)],
         {"as_of": "2027-01-15"},
     ),
@@ -261,18 +250,7 @@ GOLDEN: dict[str, Golden] = {
         [],
     ),
     "resource-conditional-actions": Golden(
-        (
-            "evaluation",
-            "evaluation_id",
-            "evaluation_title",
-            "recommendation",
-            "recommendation_label",
-            "action",
-            "action_label",
-            "condition",
-            "deadline",
-            "status",
-        ),
+        (*AT_ACTION_COLUMNS, "condition", "deadline", "status"),
         [
             (*at_action(2, 1), "subject to availability of resources", "2029-12", "Not Initiated"),
             (*at_action(5, 2), "subject to availability of funds", "2029-12", "Not Initiated"),
