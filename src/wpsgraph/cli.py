@@ -489,14 +489,19 @@ def _federated(run: Callable[[], str], seconds: float) -> str:
     """Run a query that may call remote endpoints, within a deadline: the engine sets no
     timeout on SERVICE calls and cannot be cancelled, so a silent endpoint would hang the
     command. The query runs in a daemon thread, abandoned (and ended with the process) when
-    the deadline passes. A failure of the call is the endpoint's, not the store's."""
-    outcome: dict[str, object] = {}
+    the deadline passes. The engine's objects may only be dropped by the thread that made them,
+    so errors cross over as new exceptions holding only their message."""
+    outcome: dict[str, str | WpsGraphError | ValueError] = {}
 
     def target() -> None:
         try:
             outcome["output"] = run()
-        except BaseException as exc:  # handed to the caller's thread
-            outcome["error"] = exc
+        except StoreError as exc:  # a failed SERVICE call surfaces as an engine I/O error
+            outcome["error"] = QueryError(f"the federated query failed: {exc.__cause__ or exc}")
+        except WpsGraphError as exc:
+            outcome["error"] = QueryError(str(exc))
+        except ValueError as exc:  # an output format that does not fit the result
+            outcome["error"] = ValueError(str(exc))
 
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
@@ -506,9 +511,7 @@ def _federated(run: Callable[[], str], seconds: float) -> str:
             f"no answer within {seconds:g} s: an allowed SERVICE endpoint is slow or silent"
         )
     error = outcome.get("error")
-    if isinstance(error, StoreError):
-        raise QueryError(f"the federated query failed: {error.__cause__ or error}") from None
-    if isinstance(error, BaseException):
+    if isinstance(error, Exception):
         raise error
     return str(outcome["output"])
 

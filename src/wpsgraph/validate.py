@@ -394,7 +394,8 @@ def _where(path: str | None, found: list[ValidationResult]) -> str:
     constraints = {r.constraint for r in found}
     if "MinCountConstraintComponent" in constraints:
         return f"{subject}: missing"
-    if "MaxCountConstraintComponent" in constraints:
+    # Our warnings flag a property's mere presence (sh:maxCount 0): the message says why.
+    if "MaxCountConstraintComponent" in constraints and found[0].severity == "Violation":
         return f"{subject}: more values than allowed"
     return subject
 
