@@ -566,9 +566,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _link_examples(store_dir: Path) -> bool:
     """Link the other publishers' graphs shipped in data/linked/; False if one is refused."""
     from wpsgraph.link import link_document
-    from wpsgraph.rdfsource import read_file
+    from wpsgraph.rdfsource import FORMAT_BY_EXTENSION, read_file
 
-    paths = sorted(p for p in LINKED_DIR.glob("*") if p.is_file())
+    paths = sorted(p for p in LINKED_DIR.glob("*") if p.suffix.lower() in FORMAT_BY_EXTENSION)
     print(f"\n== Linking {len(paths)} graph(s) of other publishers from {LINKED_DIR}")
     written = True
     with open_store(store_dir) as store:
