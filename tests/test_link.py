@@ -224,11 +224,16 @@ def broken_example() -> str:
     return text.replace("    wps:status status:completed ;\n", "")
 
 
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.ttl"
+    path.write_text(broken_example(), "utf-8")
+    return path
+
+
 def test_a_broken_copy_is_refused_with_an_actionable_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    broken = tmp_path / "northbridge-broken.ttl"
-    broken.write_text(broken_example(), "utf-8")
     store = tmp_path / "store"
     assert main(["load", str(SEED), "--store", str(store), "--quiet"]) == 0
     capsys.readouterr()
@@ -250,10 +255,8 @@ def test_a_broken_copy_is_refused_with_an_actionable_report(
 
 
 def test_force_stores_a_non_conforming_source(
-    tmp_path: Path, capsys: pytest.CaptureFixture
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    broken = tmp_path / "broken.ttl"
-    broken.write_text(broken_example(), "utf-8")
     store = tmp_path / "store"
     assert main(["link", str(broken), "--force", "--store", str(store)]) == 0
     out = capsys.readouterr().out

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, VOID, XSD
 
 from wpsgraph.emit import VOCABULARY_GRAPHS, linked_graph_iri, linkset_iri
 from wpsgraph.errors import WpsGraphError
+from wpsgraph.loader import vocabulary_graphs
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.rdfsource import RdfDocument
 from wpsgraph.reconcile import Reconciliation, RegisterIndex, reconcile
@@ -93,8 +94,6 @@ def link_document(
         report.graph: _with_provenance(document, report, when),
         report.linkset: _linkset(report, report.reconciliation, when),
     }
-    from wpsgraph.loader import vocabulary_graphs  # the parser is only needed to load GATE pages
-
     store.replace_graphs({**vocabulary_graphs(), **graphs})
     return report
 

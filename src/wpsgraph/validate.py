@@ -388,7 +388,7 @@ def _where(path: str | None, found: list[ValidationResult]) -> str:
     """Which property and values one message is about: 'property wps:deadline, value
     "2029/12"^^xsd:gYearMonth', 'property wps:status: missing', 'the node itself'."""
     subject = f"property {shown(URIRef(path))}" if path else "the node itself"
-    values = list(dict.fromkeys(r.value_term for r in found if r.value_term is not None))
+    values = sorted({r.value_term for r in found if r.value_term is not None})
     if values and path:
         return f"{subject}, value {', '.join(values)}"
     constraints = {r.constraint for r in found}
