@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from wpsgraph.errors import QueryError, StoreError
+from wpsgraph.jsonld import write_document
 from wpsgraph.vocab import PREFIXES
 
 Term = URIRef | BNode | Literal
@@ -220,6 +221,9 @@ class OxigraphStore:
 
     def export(self, out: IO[bytes], fmt: str) -> None:
         rdf_format = EXPORT_FORMATS[fmt]
+        if rdf_format is ox.RdfFormat.JSON_LD:
+            write_document(out, self._expanded_graphs())
+            return
         if rdf_format.supports_datasets:
             self._store.dump(out, format=rdf_format)
             return
@@ -230,6 +234,15 @@ class OxigraphStore:
         ox.serialize(
             union, out, format=rdf_format, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
+
+    def _expanded_graphs(self) -> Iterator[bytes]:
+        """Each graph as the engine's expanded JSON-LD, one at a time (the default graph first,
+        when it holds anything): compaction never holds the whole store."""
+        graphs: list[ox.DefaultGraph | ox.NamedNode] = [ox.DefaultGraph()]
+        graphs += [ox.NamedNode(name) for name in self.named_graphs()]
+        for name in graphs:
+            quads = self._store.quads_for_pattern(None, None, None, name)
+            yield ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -342,9 +355,18 @@ engine_term = lru_cache(maxsize=1 << 16)(to_oxigraph)
 
 def ntriples(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
     """Canonical N-Triples of rdflib-term triples, serialized by the engine (fast, exact)."""
+    return _engine_serialized(triples, ox.RdfFormat.N_TRIPLES)
+
+
+def expanded_jsonld(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
+    """Expanded JSON-LD of rdflib-term triples, serialized by the engine (see jsonld.py)."""
+    return _engine_serialized(triples, ox.RdfFormat.JSON_LD)
+
+
+def _engine_serialized(triples: Iterable[tuple[Term, Term, Term]], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(
         (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
-        format=ox.RdfFormat.N_TRIPLES,
+        format=fmt,
     )
 
 
