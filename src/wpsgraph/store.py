@@ -10,6 +10,7 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -324,6 +325,19 @@ def _csv_field(term: dict[str, str] | None) -> str:
     if term is None:
         return ""
     return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
+
+
+def last_written(directory: Path) -> datetime | None:
+    """When an on-disk store last took data: the newest of its tables and non-empty write-ahead
+    logs (RocksDB's *.sst and *.log; its other files change whenever it is opened for writing).
+    Opening the store for writing may also replay a log into a new table, so this can be later
+    than the last change, never earlier. None for a folder that holds no store."""
+    times = [
+        path.stat().st_mtime
+        for path in directory.glob("*")
+        if path.suffix == ".sst" or (path.suffix == ".log" and path.stat().st_size > 0)
+    ]
+    return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
 @contextmanager
