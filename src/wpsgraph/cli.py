@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     describe.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
     describe.set_defaults(run=cmd_describe)
 
+    docs = sub.add_parser(
+        "docs", help="write HTML documentation of the ontology, concept schemes and shapes"
+    )
+    docs.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write to"
+    )
+    docs.set_defaults(run=cmd_docs)
+
     demo = sub.add_parser("demo", help="load data/, validate, and print every canned query")
     _store_option(demo)
     demo.set_defaults(run=cmd_demo)
@@ -392,6 +400,14 @@ def _write_text(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise WpsGraphError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from wpsgraph.docs import write_docs
+
+    written = write_docs(args.output)
+    print(f"wrote {len(written)} files to {args.output}; open {args.output / 'index.html'}")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
