@@ -172,6 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     docs.set_defaults(run=cmd_docs)
 
+    w3id = sub.add_parser(
+        "w3id", help="write the w3id.org redirect rules (.htaccess) for a server's base URL"
+    )
+    w3id.add_argument(
+        "--target",
+        required=True,
+        metavar="URL",
+        help="the base URL of the server that publishes the graph, e.g. https://data.example.org",
+    )
+    w3id.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    w3id.set_defaults(run=cmd_w3id)
+
     demo = sub.add_parser("demo", help="load data/, validate, and print every canned query")
     _store_option(demo)
     demo.set_defaults(run=cmd_demo)
@@ -407,6 +419,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     written = write_docs(args.output)
     print(f"wrote {len(written)} files to {args.output}; open {args.output / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_w3id(args: argparse.Namespace) -> int:
+    from wpsgraph.w3id import htaccess
+
+    _write_text(htaccess(args.target), args.output)
     return EXIT_OK
 
 
