@@ -43,6 +43,10 @@ class WPS(DefinedNamespace):
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
     LinkedGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -70,6 +74,7 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
     number: URIRef
