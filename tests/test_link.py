@@ -80,8 +80,9 @@ def test_linking_joins_the_two_organisations_through_shared_partners(
 ) -> None:
     rows = shared_partner_rows(seed_and_example)
     actors = {r[0] for r in rows}
-    # Named by both: DPPA (their IRI, matched by label), the Security Council (owl:sameAs),
-    # WPHF (a label with a curly apostrophe), OHCHR (our IRI) and UN Women's PSRU (our IRI).
+    # Named by both: DPPA (their IRI, matched by label), the Security Council (owl:sameAs the
+    # Wikidata item the register also records), WPHF (a label with a curly apostrophe), OHCHR
+    # (our IRI) and UN Women's PSRU (our IRI).
     assert actors == {
         WPSORG + "dppa",
         WPSORG + "un-security-council",
