@@ -51,6 +51,16 @@ def action_iri(recommendation: URIRef, number: int) -> URIRef:
     return URIRef(f"{recommendation}/action/{number}")
 
 
+def linked_graph_iri(name: str) -> URIRef:
+    """The named graph of a graph imported by 'wpsgraph link' (name: a slug)."""
+    return URIRef(f"{BASE}linked/{name}/graph")
+
+
+def linkset_iri(name: str) -> URIRef:
+    """The VoID linkset (and named graph) matching a linked graph's actors to the register."""
+    return URIRef(f"{BASE}linked/{name}/linkset")
+
+
 def gate_url(evaluation_id: str) -> str:
     return GATE_URL.format(evaluation_id)
 

@@ -42,6 +42,7 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    LinkedGraph: URIRef
     ExternalIdentifier: URIRef
     WikidataItem: URIRef
     IATIOrganisationIdentifier: URIRef
@@ -108,6 +109,7 @@ SCHEMA = ClosedNamespace(
         "agent",
         "participant",
         "mentions",
+        "sameAs",
         "PotentialActionStatus",
         "ActiveActionStatus",
         "CompletedActionStatus",
