@@ -261,6 +261,25 @@ GOLDEN: dict[str, Golden] = {
         ("evaluation", "evaluation_id", "evaluation_title", "category", "recommendations"),
         [(EV, EV_ID, TITLE, "Accepted", "5")],
     ),
+    # One organisation's evaluations share nothing; the rows with a second organisation's
+    # graph linked are test_link.py's.
+    "shared-partners": Golden(
+        (
+            "actor",
+            "actor_name",
+            "organisation",
+            "organisation_name",
+            "evaluation",
+            "evaluation_id",
+            "evaluation_title",
+            "named_in",
+            "recommendation",
+            "action",
+            "role",
+            "place",
+        ),
+        [],
+    ),
     "search": Golden(
         (
             "kind",

@@ -42,6 +42,11 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    LinkedGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -69,6 +74,7 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
     number: URIRef
@@ -103,6 +109,7 @@ SCHEMA = ClosedNamespace(
         "agent",
         "participant",
         "mentions",
+        "sameAs",
         "PotentialActionStatus",
         "ActiveActionStatus",
         "CompletedActionStatus",
