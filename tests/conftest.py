@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed loaded once into an in-memory store."""
+"""Shared fixtures: the seed loaded once into an in-memory store, and the store the golden
+canned-query tests run on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from wpsgraph.loader import LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
-from wpsgraph.store import OxigraphStore, open_store
+from wpsgraph.store import OxigraphStore, Store, open_store
 
 SEED = DATA_DIR / "gate-11818.txt"
 SEED_EVALUATION = "https://w3id.org/wpsgraph/eval/unwomen/gate-11818"
@@ -21,6 +22,14 @@ def seed_store() -> Iterator[OxigraphStore]:
         report = load_files([SEED], store)
         assert not report.rejected, report
         yield store
+
+
+@pytest.fixture(scope="session")
+def query_store(seed_store: OxigraphStore) -> Store:
+    """The seed behind the Store protocol, for tests that must hold on every backend (the golden
+    canned-query answers, paging): compare lexical values, never engine-specific terms. Today the
+    embedded store; other backends join as parameters of this fixture."""
+    return seed_store
 
 
 @pytest.fixture

@@ -19,7 +19,14 @@ from wpsgraph.errors import QueryError, StoreError, WpsGraphError
 from wpsgraph.fetch import DEFAULT_LIMITS
 from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render, render_select, results_format
 from wpsgraph.paths import DATA_DIR, LINKED_DIR, default_store_dir
-from wpsgraph.queries import CannedQuery, canned_results, check_read_only, discover, run_canned
+from wpsgraph.queries import (
+    PAGING,
+    CannedQuery,
+    canned_results,
+    check_read_only,
+    discover,
+    run_canned,
+)
 from wpsgraph.store import EXPORT_FORMATS, Store, last_written, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
@@ -163,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a query parameter (repeatable)",
     )
+    for param in PAGING:
+        query.add_argument(f"--{param.name}", metavar="N", help=f"{param.description}")
     query.add_argument("--format", choices=TABLE_FORMATS, default="table")
     query.set_defaults(run=cmd_query)
 
@@ -473,11 +482,24 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise QueryError("name a query, or use --list to see them")
     if args.name not in queries:
         raise QueryError(f"no canned query '{args.name}'; known: {', '.join(queries)}")
-    params = dict(_split_param(p) for p in args.param)
+    params = _query_parameters(args)
     with open_store(_store_dir(args), read_only=True) as store:
         data = canned_results(store, queries[args.name], params, results_format(args.format))
     sys.stdout.write(render_select(data, args.format))
     return EXIT_OK
+
+
+def _query_parameters(args: argparse.Namespace) -> dict[str, str]:
+    """--param KEY=VALUE pairs, with --limit and --offset as the parameters they stand for."""
+    params = dict(_split_param(p) for p in args.param)
+    for param in PAGING:
+        value = getattr(args, param.name)
+        if value is None:
+            continue
+        if param.name in params:
+            raise QueryError(f"--{param.name} and --param {param.name}=...: give it once")
+        params[param.name] = value
+    return params
 
 
 def _split_param(text: str) -> tuple[str, str]:
@@ -488,7 +510,11 @@ def _split_param(text: str) -> tuple[str, str]:
 
 
 def _list_queries(queries: dict[str, CannedQuery]) -> str:
-    lines = []
+    lines = [
+        "Every query takes a page of its rows (in its ORDER BY), as --NAME N or --param NAME=N:"
+    ]
+    lines += [f"    --{p.name + ' N':<9} {p.description}" for p in PAGING]
+    lines.append("")
     for q in queries.values():
         lines.append(f"{q.name}\n    {q.title}: {q.question}")
         if q.note:

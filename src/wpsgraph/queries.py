@@ -1,5 +1,5 @@
-"""Canned queries (queries/*.rq): discovery, header parsing, safe parameter binding, running.
-Also the read-only check for user-supplied SPARQL."""
+"""Canned queries (queries/*.rq): discovery, header parsing, safe parameter binding, paging,
+running. Also the read-only check for user-supplied SPARQL."""
 
 from __future__ import annotations
 
@@ -36,6 +36,17 @@ class Parameter:
     description: str
 
 
+# Every canned query takes these besides its own parameters, on every path (CLI, endpoint,
+# Python): a page of its rows, in the order its ORDER BY gives.
+PAGING = (
+    Parameter("limit", "xsd:integer", None, "at most this many rows (a non-negative integer)"),
+    Parameter("offset", "xsd:integer", "0", "skip this many rows first (a non-negative integer)"),
+)
+_PAGING_NAMES = frozenset(p.name for p in PAGING)
+# 18 digits always fit the engines' 64-bit row counts.
+_NON_NEGATIVE = re.compile(r"\d{1,18}")
+
+
 @dataclass(frozen=True)
 class CannedQuery:
     name: str
@@ -45,6 +56,15 @@ class CannedQuery:
     parameters: tuple[Parameter, ...]
     sparql: str
     path: Path
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A canned query ready to run: its text with the page applied, and its parameters as typed
+    RDF terms for the store to substitute."""
+
+    sparql: str
+    bindings: dict[str, Literal]
 
 
 def discover(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
@@ -85,6 +105,11 @@ def _parse_param(path: Path, spec: str) -> Parameter:
         raise QueryError(
             f"{path}: bad '# param:' line '{spec}': expected 'NAME xsd:TYPE [default=V] - text'"
         )
+    if match.group("name") in _PAGING_NAMES:
+        raise QueryError(
+            f"{path}: '# param: {match.group('name')}' is reserved: every query takes "
+            f"{' and '.join(sorted(_PAGING_NAMES))} for paging"
+        )
     return Parameter(
         match.group("name"),
         match.group("type"),
@@ -93,15 +118,44 @@ def _parse_param(path: Path, spec: str) -> Parameter:
     )
 
 
+def prepare(
+    query: CannedQuery, given: Mapping[str, str | int], today: date | None = None
+) -> Prepared:
+    """The query's text for the requested page and its bound parameters, from the values a user
+    gave (strings, as typed on a command line or in a URL; integers also do from Python)."""
+    return Prepared(page(query, given), bind_parameters(query, given, today))
+
+
+def page(query: CannedQuery, given: Mapping[str, str | int]) -> str:
+    """The query's text with LIMIT / OFFSET for the 'limit' and 'offset' given. SPARQL cannot
+    bind a variable there, so they go into the text: only once validated as integers."""
+    limit, offset = (_non_negative(query, name, given.get(name)) for name in ("limit", "offset"))
+    clauses = [f"LIMIT {limit}" if limit is not None else "", f"OFFSET {offset}" if offset else ""]
+    modifiers = " ".join(c for c in clauses if c)
+    # A new line: the text may end in a comment.
+    return f"{query.sparql.rstrip()}\n{modifiers}\n" if modifiers else query.sparql
+
+
+def _non_negative(query: CannedQuery, name: str, raw: str | int | None) -> int | None:
+    if raw is None:
+        return None
+    if not _NON_NEGATIVE.fullmatch(str(raw)):
+        raise QueryError(
+            f"{query.name}: parameter '{name}' expects a non-negative integer "
+            f"(at most 18 digits), got '{raw}'"
+        )
+    return int(str(raw))
+
+
 def bind_parameters(
-    query: CannedQuery, given: Mapping[str, str], today: date | None = None
+    query: CannedQuery, given: Mapping[str, str | int], today: date | None = None
 ) -> dict[str, Literal]:
     """Typed RDF terms for the query's parameters. Values never enter the SPARQL text: the store
-    substitutes them for the variables (SEP-0007)."""
+    substitutes them for the variables (SEP-0007). The paging parameters are page's."""
     known = {p.name: p for p in query.parameters}
-    unknown = sorted(set(given) - set(known))
+    unknown = sorted(set(given) - set(known) - _PAGING_NAMES)
     if unknown:
-        names = ", ".join(known) or "none"
+        names = ", ".join([*known, *sorted(_PAGING_NAMES)])
         raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(unknown)}; known: {names}")
     bound = {}
     for param in query.parameters:
@@ -111,7 +165,7 @@ def bind_parameters(
                 f"{query.name}: parameter '{param.name}' is required "
                 f"({param.type}): pass --param {param.name}=VALUE"
             )
-        bound[param.name] = _typed(query.name, param, raw, today or date.today())
+        bound[param.name] = _typed(query.name, param, str(raw), today or date.today())
     return bound
 
 
@@ -136,15 +190,15 @@ def _parse_date(query: str, param: Parameter, raw: str) -> date:
 
 
 def run_canned(
-    store: Store, query: CannedQuery, given: Mapping[str, str], today: date | None = None
+    store: Store, query: CannedQuery, given: Mapping[str, str | int], today: date | None = None
 ) -> SelectResult:
-    """Run a canned SELECT; parameter columns (projected only so they can be substituted) are
-    dropped from the result."""
-    bindings = bind_parameters(query, given, today)
-    result = store.query(query.sparql, bindings)
+    """Run a canned SELECT (one page of it when 'limit' or 'offset' is given); parameter columns
+    (projected only so they can be substituted) are dropped from the result."""
+    prepared = prepare(query, given, today)
+    result = store.query(prepared.sparql, prepared.bindings)
     if not isinstance(result, SelectResult):
         raise QueryError(f"{query.path}: canned queries must be SELECT queries")
-    variables = [v for v in result.variables if v not in bindings]
+    variables = [v for v in result.variables if v not in prepared.bindings]
     rows = [{v: row[v] for v in variables} for row in result.rows]
     return SelectResult(variables, rows)
 
@@ -152,14 +206,16 @@ def run_canned(
 def canned_results(
     store: Store,
     query: CannedQuery,
-    given: Mapping[str, str],
+    given: Mapping[str, str | int],
     fmt: str,
     today: date | None = None,
 ) -> bytes:
     """run_canned's rows serialized by the store as SPARQL 1.1 CSV or JSON (fmt "csv" or
     "json"), with no Python term made per value."""
-    bindings = bind_parameters(query, given, today)
-    return store.select_results(query.sparql, fmt, bindings, drop=bindings.keys())
+    prepared = prepare(query, given, today)
+    return store.select_results(
+        prepared.sparql, fmt, prepared.bindings, drop=prepared.bindings.keys()
+    )
 
 
 def check_read_only(sparql: str, named_graphs: list[URIRef], services: Collection[str] = ()) -> str:
