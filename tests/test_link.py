@@ -120,6 +120,7 @@ def test_the_shared_partners_golden_rows(seed_and_example: OxigraphStore) -> Non
         (dppa, *npf, mr, "", "", "mentioned"),
         (dppa, *npf, rec, r1, "", "mentioned"),
         (dppa, *npf, ka, r1, "1.1", "mentioned"),
+        (dppa, *npf, ka, r1, "1.1", "supporting"),
         (dppa, *unw, mr, "", "", "mentioned"),
         (dppa, *unw, rr, r1, "", "mentioned"),
         (dppa, *unw, ka, r1, "2)", "mentioned"),
@@ -341,3 +342,33 @@ def _document(text: str, file_name: str, url: str | None = None) -> RdfDocument:
     if url:
         return RdfDocument(url, digest, graph, url=url)
     return RdfDocument(file_name, digest, graph, file_name=file_name)
+
+
+# -- matched actors are one actor in the cross-evaluation queries --------------------------------
+
+
+def matched_iris(store: OxigraphStore) -> set[str]:
+    """The imported actors the linkset matches to the register."""
+    return {str(s) for s, _, _ in store.graph(LINKSET).triples((None, SKOS.exactMatch, None))}
+
+
+@pytest.mark.parametrize(
+    ("query", "column"), [("partner-mentions", "partner"), ("open-actions-by-unit", "unit")]
+)
+def test_a_matched_actor_is_named_by_its_register_iri(
+    seed_and_example: OxigraphStore, query: str, column: str
+) -> None:
+    matched = matched_iris(seed_and_example)
+    assert NB + "partner/dppa" in matched
+    result = run_canned(seed_and_example, discover()[query], {})
+    named = {str(row[column]) for row in result.rows if row[column] is not None}
+    assert named and not named & matched
+
+
+def test_partner_mentions_lists_the_linked_graphs_mentions_under_the_register_partner(
+    seed_and_example: OxigraphStore,
+) -> None:
+    result = run_canned(seed_and_example, discover()["partner-mentions"], {})
+    dppa = {str(row["evaluation"]) for row in result.rows if str(row["partner"]) == WPSORG + "dppa"}
+    assert any(e.startswith(NB) for e in dppa), "named by Northbridge's own IRI for DPPA"
+    assert any(e.startswith("https://w3id.org/wpsgraph/eval/") for e in dppa)
