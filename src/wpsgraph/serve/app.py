@@ -119,12 +119,15 @@ class Application:
         (read) with ?graph=IRI or ?default; no query at all: the service description."""
         method = environ["REQUEST_METHOD"]
         params = _query_string(environ)
+        graph_store = "graph" in params or "default" in params
+        if method not in ("GET", "HEAD", "POST") or (method == "POST" and graph_store):
+            raise HttpError(
+                405,
+                f"{READ_ONLY}: queries are sent with GET or POST, graphs are read with GET",
+                {"Allow": "GET, HEAD, POST"},
+            )
         if method == "POST":
             self._add_posted(environ, params)
-        elif method not in ("GET", "HEAD"):
-            raise HttpError(
-                405, f"{READ_ONLY}: /sparql answers GET and POST", {"Allow": "GET, HEAD, POST"}
-            )
         if "update" in params:
             raise HttpError(400, f"updates are refused: {READ_ONLY}")
         text = _single(params, "query")
@@ -140,9 +143,7 @@ class Application:
                     named_graphs=params.get("named-graph-uri", []),
                 )
             )
-        if "graph" in params or "default" in params:
-            if method == "POST":
-                raise HttpError(405, f"{READ_ONLY}: graphs are read with GET", {"Allow": "GET"})
+        if graph_store:
             iri = None if "default" in params else _single(params, "graph")
             return self.pool.run(_request(environ, params, "graph", iri=iri))
         if method == "POST":
