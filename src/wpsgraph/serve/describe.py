@@ -15,6 +15,7 @@ from rdflib.namespace import RDF
 from wpsgraph.formats import compact_iri
 from wpsgraph.serve.html import link, page
 from wpsgraph.store import OxigraphStore, SelectResult, Term
+from wpsgraph.vocab import WPS
 
 INCOMING_SHOWN = 100
 _PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -41,8 +42,9 @@ _INCOMING = f"SELECT ?node ?s ?p WHERE {{ ?s ?p ?node }} ORDER BY ?p ?s LIMIT {I
 _INCOMING_COUNT = "SELECT ?node (COUNT(*) AS ?n) WHERE { ?s ?p ?node } GROUP BY ?node"
 _SOURCES = (
     _PREFIXES
-    + """SELECT DISTINCT ?node ?graph ?source ?file WHERE {
+    + """SELECT DISTINCT ?node ?graph ?evaluation ?source ?file WHERE {
   GRAPH ?graph { ?node ?p ?o }
+  OPTIONAL { GRAPH ?graph { ?evaluation a wps:Evaluation } }
   OPTIONAL { ?graph prov:hadPrimarySource ?source }
   OPTIONAL { ?graph wps:sourceFile ?file }
 } ORDER BY ?graph"""
@@ -84,15 +86,16 @@ def description_page(store: OxigraphStore, iri: str) -> str:
     incoming_count = int(count_rows[0]["n"]) if count_rows else 0
     sources = _select(store, _SOURCES, node).rows
     pairs = outgoing + incoming + [pair for term_pairs in terms.values() for pair in term_pairs]
-    labels = _labels(store, {node, *terms, *(t for pair in pairs for t in pair)})
-    title = labels.get(node) or compact_iri(iri)
+    evaluations = {row["evaluation"] for row in sources}
+    labels = _labels(store, {node, *terms, *evaluations, *(t for pair in pairs for t in pair)})
+    title = labels.get(node) or _unlabelled_title(outgoing, labels) or compact_iri(iri)
     body = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="iri"><code>{escape(iri)}</code></p>',
         _formats_line(),
         _properties(outgoing, labels),
         *(_term_section(term, pairs, labels) for term, pairs in sorted(terms.items())),
-        _sources_section(sources),
+        _sources_section(sources, labels),
         _incoming_section(incoming, incoming_count, labels),
     ]
     head = "".join(
@@ -126,6 +129,14 @@ def _labels(store: OxigraphStore, terms: set[Term]) -> dict[Term, str]:
     }
 
 
+def _unlabelled_title(outgoing: list[tuple[Term, Term]], labels: dict[Term, str]) -> str:
+    """What a node without a label is called on its page: its class and the number printed on
+    the source page, e.g. "Key action 1.2"."""
+    kinds = sorted(labels.get(o, "") for p, o in outgoing if p == RDF.type)
+    printed = [str(o) for p, o in outgoing if p == WPS.printedLabel]
+    return " ".join(part for part in (kinds[0] if kinds else "", *printed[:1]) if part)
+
+
 def _formats_line() -> str:
     links = " · ".join(f'<a href="?format={name}">{label}</a>' for name, label in _FORMAT_LINKS)
     return f'<p class="formats">As data: {links}</p>'
@@ -155,7 +166,7 @@ def _term_section(term: Term, pairs: list[tuple[Term, Term]], labels: dict[Term,
     )
 
 
-def _sources_section(rows: list[dict[str, Term | None]]) -> str:
+def _sources_section(rows: list[dict[str, Term | None]], labels: dict[Term, str]) -> str:
     items = []
     for row in rows:
         graph = str(row["graph"])
@@ -163,6 +174,8 @@ def _sources_section(rows: list[dict[str, Term | None]]) -> str:
             f'<a href="/sparql?graph={quote(graph, safe="")}">{escape(compact_iri(graph))}</a>'
         )
         parts = [f"graph {graph_link}"]
+        if row["evaluation"] is not None:
+            parts.append("of the evaluation " + _value(row["evaluation"], labels))
         if row["source"] is not None:
             parts.append("from " + link(str(row["source"]), str(row["source"])))
         if row["file"] is not None:
