@@ -136,6 +136,9 @@ def test_a_runaway_query_is_stopped_at_the_time_limit_while_others_are_answered(
         assert not any(_alive(pid) for pid in killed)
         assert len(server.pool.worker_pids()) == limits.workers
         assert query(server, COUNT).status == 200
+        processes = [server.pool._zygote.pid, *server.pool.worker_pids()]
+    # Closing the server ends its query processes.
+    assert not any(_alive(pid) for pid in processes)
 
 
 def _alive(pid: int) -> bool:

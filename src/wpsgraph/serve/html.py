@@ -24,7 +24,8 @@ def page(title: str, body: str, head: str = "") -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · wpsgraph</title>"
-        f'<link rel="stylesheet" href="{STYLESHEET}">{head}</head>'
+        # No icon to fetch: an empty one.
+        f'<link rel="icon" href="data:,"><link rel="stylesheet" href="{STYLESHEET}">{head}</head>'
         f'<body><header class="site"><a class="home" href="/">wpsgraph</a> '
         f"<nav>{menu}</nav></header>"
         f"<main>{body}</main></body></html>\n"

@@ -88,7 +88,6 @@ def _parse_accept(accept: str) -> list[tuple[str, float]]:
 def _matches(media_range: str, fmt: Format) -> bool:
     if media_range == "*/*":
         return True
-    types = (fmt.media_type, *(a for a in fmt.aliases if "/" in a))
-    if media_range.endswith("/*"):
-        return any(t.startswith(media_range[:-1]) for t in types)
-    return media_range in types
+    if media_range.endswith("/*"):  # by the format's own type only: text/* is CSV, not text/xml
+        return fmt.media_type.startswith(media_range[:-1])
+    return media_range in (fmt.media_type, *(a for a in fmt.aliases if "/" in a))
