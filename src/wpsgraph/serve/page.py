@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -55,21 +56,26 @@ def query_page(queries: dict[str, CannedQuery], today: date | None = None) -> st
     return page("Query", body, head)
 
 
-def tab_text(query: CannedQuery, today: date | None = None) -> str:
+def tab_text(
+    query: CannedQuery, today: date | None = None, given: Mapping[str, str] | None = None
+) -> str:
     """The canned query as a researcher can run it anywhere: each parameter bound by a VALUES
-    line at the top of the outer group (its default, or an empty string to fill in)."""
+    line at the top of the outer group (the value given, else its default, else a placeholder
+    to fill in), typed as the command line types it."""
     if not query.parameters:
         return query.sparql
     match = _OUTER_GROUP.search(query.sparql)
     if match is None:
         raise QueryError(f"{query.path}: no WHERE group to bind the parameters in")
     required = {p.name: _PLACEHOLDERS[p.type] for p in query.parameters if p.default is None}
-    bound = bind_parameters(query, required, today)
+    bound = bind_parameters(query, {**required, **(given or {})}, today)
     lines = "".join(
-        f"\n  VALUES ?{p.name} {{ {bound[p.name].n3()} }}  # {_note(p)}" for p in query.parameters
+        f"\n  VALUES ?{p.name} {{ {bound[p.name].n3()} }}  # {_note(p, given or {})}"
+        for p in query.parameters
     )
     return query.sparql[: match.end()] + lines + query.sparql[match.end() :]
 
 
-def _note(param: Parameter) -> str:
-    return param.description + (" (required: fill it in)" if param.default is None else "")
+def _note(param: Parameter, given: Mapping[str, str]) -> str:
+    placeholder = param.default is None and param.name not in given
+    return param.description + (" (required: fill it in)" if placeholder else "")
