@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from tests.conftest import SEED_EVALUATION
 from tests.serving import get, http, json_rows, post_form
@@ -256,3 +257,15 @@ def test_content_negotiation_refuses_what_it_cannot_write(seed_server: Server) -
     response = http(sparql_url(seed_server, query=SELECT, format="turtle"))
     assert response.status == 406
     assert "json, xml, csv, tsv" in response.text
+
+
+def test_sparqlwrapper_queries_it_as_the_readme_shows(
+    seed_server: Server, seed_store: OxigraphStore
+) -> None:
+    sparql = SPARQLWrapper(f"{seed_server.url}/sparql")
+    sparql.setMethod(POST)
+    sparql.setTimeout(60)
+    sparql.setReturnFormat(JSON)
+    sparql.setQuery(SELECT)
+    document = sparql.queryAndConvert()
+    assert json_rows(document) == expected_rows(seed_store)
