@@ -4,7 +4,6 @@ killing the worker that runs past it and forking a fresh one."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import select
@@ -13,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +21,6 @@ from wpsgraph.serve.reply import HttpError, Reply
 from wpsgraph.serve.wire import Message, recv_message, send_message
 from wpsgraph.serve.zygote import ZygoteConfig, recv_control, send_control
 
-# A query that runs this long yields the CPU to short ones: its worker is reniced (and, since
-# an unprivileged process cannot undo that, replaced once the query is over).
-LONG_QUERY_S = 1.0
-LONG_QUERY_NICENESS = 15
 RETRY_AFTER_S = 2
 ZYGOTE_MODULE = "wpsgraph.serve.zygote"
 
@@ -37,7 +31,6 @@ Progress = Callable[[int, int], None]  # quads read so far, quads in all
 class _Worker:
     pid: int
     sock: socket.socket
-    reniced: bool = False
 
 
 class QueryPool:
@@ -95,7 +88,7 @@ class QueryPool:
                 return reply
             finally:
                 del self._busy[worker.pid]
-                if healthy and not worker.reniced:
+                if healthy:
                     self._idle.put(worker)
                 else:
                     self._replace(worker)
@@ -103,23 +96,16 @@ class QueryPool:
             self._admission.release()
 
     def _ask(self, worker: _Worker, request: Message) -> Reply:
-        started = time.monotonic()
-        deadline = started + self.limits.timeout_s
         send_message(worker.sock, request)
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                raise HttpError(
-                    504,
-                    f"the query ran into this server's time limit of {self.limits.timeout_s:g} s "
-                    "and was stopped",
-                )
-            wake = deadline if worker.reniced else min(deadline, started + LONG_QUERY_S)
-            readable, _, _ = select.select([worker.sock], [], [], max(0.0, wake - now))
-            if readable:
-                break
-            if not worker.reniced and time.monotonic() >= started + LONG_QUERY_S:
-                _renice(worker)
+        # The worker writes nothing until its answer is complete: waiting for its first byte is
+        # waiting for the query (and the serialization) to end.
+        readable, _, _ = select.select([worker.sock], [], [], self.limits.timeout_s)
+        if not readable:
+            raise HttpError(
+                504,
+                f"the query ran into this server's time limit of {self.limits.timeout_s:g} s "
+                "and was stopped",
+            )
         message = recv_message(worker.sock)
         if message is None:
             raise HttpError(500, "the query process ended before it answered (out of memory?)")
@@ -170,10 +156,3 @@ class QueryPool:
             self._zygote.wait()
         while not self._idle.empty():
             self._idle.get().sock.close()
-
-
-def _renice(worker: _Worker) -> None:
-    # Gone already? Then the reply, or the end of the socket, says what happened.
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICENESS)
-    worker.reniced = True
