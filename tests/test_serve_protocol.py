@@ -8,6 +8,7 @@ import io
 import json
 import urllib.parse
 from datetime import date
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -16,7 +17,7 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from tests.conftest import SEED_EVALUATION
-from tests.serving import get, http, json_rows, post_form
+from tests.serving import get, http, json_rows, post_form, running_server
 from wpsgraph.queries import canned_results, discover
 from wpsgraph.serve.page import tab_text
 from wpsgraph.serve.server import Server
@@ -269,3 +270,14 @@ def test_sparqlwrapper_queries_it_as_the_readme_shows(
     sparql.setQuery(SELECT)
     document = sparql.queryAndConvert()
     assert json_rows(document) == expected_rows(seed_store)
+
+
+def test_on_disk_the_store_is_served_in_place(
+    seed_store_dir: Path, seed_store: OxigraphStore
+) -> None:
+    with running_server(seed_store_dir, on_disk=True) as server:
+        assert server.pool.summary == {"quads": 0, "graphs": 0}  # nothing read into memory
+        response = post_form(f"{server.url}/sparql", {"query": SELECT})
+        assert json_rows(response.json()) == expected_rows(seed_store)
+        assert get(server.url, "/queries/actions-by-status").status == 200
+        assert get(server.url, "/eval/unwomen/gate-11818/rec/1/action/2").status == 200
