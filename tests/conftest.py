@@ -38,9 +38,10 @@ def load_into(store: OxigraphStore, *paths: Path) -> LoadReport:
 
 @pytest.fixture(scope="session")
 def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("seed-store")
+    """The seed loaded into a store on disk, for commands that open a store by its directory."""
+    directory = tmp_path_factory.mktemp("seed") / "store"
     with open_store(directory) as store:
-        assert not load_into(store, SEED).rejected
+        assert not load_files([SEED], store).rejected
     return directory
 
 

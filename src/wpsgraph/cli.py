@@ -20,7 +20,7 @@ from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render, render_select
 from wpsgraph.paths import DATA_DIR, default_store_dir
 from wpsgraph.queries import CannedQuery, canned_results, check_read_only, discover, run_canned
 from wpsgraph.serve.limits import Limits, default_workers
-from wpsgraph.store import EXPORT_FORMATS, Store, open_store
+from wpsgraph.store import EXPORT_FORMATS, Store, last_written, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
 # so query, sparql and export start without them.
@@ -154,6 +154,39 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
     export.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
     export.set_defaults(run=cmd_export)
+
+    describe = sub.add_parser(
+        "describe", help="write a DCAT + VoID description of the dataset in the store"
+    )
+    _store_option(describe)
+    describe.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="the public URL of the SPARQL endpoint that serves this store, if any",
+    )
+    describe.add_argument("--format", choices=GRAPH_FORMATS, default="turtle")
+    describe.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    describe.set_defaults(run=cmd_describe)
+
+    docs = sub.add_parser(
+        "docs", help="write HTML documentation of the ontology, concept schemes and shapes"
+    )
+    docs.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write to"
+    )
+    docs.set_defaults(run=cmd_docs)
+
+    w3id = sub.add_parser(
+        "w3id", help="write the w3id.org redirect rules (.htaccess) for a server's base URL"
+    )
+    w3id.add_argument(
+        "--target",
+        required=True,
+        metavar="URL",
+        help="the base URL of the server that publishes the graph, e.g. https://data.example.org",
+    )
+    w3id.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    w3id.set_defaults(run=cmd_w3id)
 
     _add_serve(sub)
 
@@ -438,6 +471,43 @@ def cmd_export(args: argparse.Namespace) -> int:
                 store.export(out, args.format)
         else:
             store.export(sys.stdout.buffer, args.format)
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    from wpsgraph.describe import describe_dataset
+
+    store_dir = _store_dir(args)
+    with open_store(store_dir, read_only=True) as store:
+        description = describe_dataset(
+            store, endpoint_url=args.endpoint_url, written_at=last_written(store_dir)
+        )
+    _write_text(render(description, args.format), args.output)
+    return EXIT_OK
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WpsGraphError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from wpsgraph.docs import write_docs
+
+    written = write_docs(args.output)
+    print(f"wrote {len(written)} files to {args.output}; open {args.output / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_w3id(args: argparse.Namespace) -> int:
+    from wpsgraph.w3id import htaccess
+
+    _write_text(htaccess(args.target), args.output)
     return EXIT_OK
 
 

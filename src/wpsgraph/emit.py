@@ -30,6 +30,9 @@ VOCABULARY_GRAPHS = {
     "schemes": URIRef(BASE + "graph/schemes"),
     "register": URIRef(BASE + "graph/register"),
 }
+# The whole dataset a store holds, and its summary of the evaluation graphs (wpsgraph describe).
+DATASET = URIRef(BASE + "dataset")
+EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:

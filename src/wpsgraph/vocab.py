@@ -42,6 +42,10 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -69,6 +73,7 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
     number: URIRef
