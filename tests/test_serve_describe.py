@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SKOS
 
 from tests.conftest import SEED_EVALUATION
 from tests.serving import get, http, running_server
-from wpsgraph.serve.server import Server
+from wpsgraph.serve.server import ServeError, Server
 from wpsgraph.store import open_store
 from wpsgraph.vocab import WPS
 
@@ -135,16 +135,42 @@ def test_values_are_escaped_and_only_web_links_are_links(tmp_path: Path) -> None
     assert "javascript:" not in "".join(links(text))
 
 
-def test_a_generated_documentation_folder_answers_for_the_ontology(
+def test_a_documentation_folder_answers_browsers_at_the_ontologys_path(
     seed_store_dir: Path, tmp_path: Path
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.html").write_text("<h1>Generated ontology docs</h1>")
-    (docs / "diagram.svg").write_text("<svg/>")
+    (docs / "wps.ttl").write_text("# the ontology")
     with running_server(seed_store_dir, ontology_docs=docs) as server:
-        assert "Generated ontology docs" in page(server, "/ontology")
-        assert get(server.url, "/ontology/diagram.svg").media_type == "image/svg+xml"
+        assert "Generated ontology docs" in page(server, "/ontology/")
+        # /ontology sends a browser to the folder, so that the pages' relative links work.
+        redirect = http(f"{server.url}/ontology", headers={"Accept": "text/html"})
+        assert "Generated ontology docs" in redirect.text
+        assert get(server.url, "/ontology/wps.ttl").media_type == "text/turtle"
         assert get(server.url, "/ontology/missing.html").status == 404
-        turtle = http(f"{server.url}/ontology", headers={"Accept": "text/turtle"})
-        assert turtle.media_type == "text/turtle"
+        for path in ("/ontology", "/ontology/"):
+            turtle = http(f"{server.url}{path}", headers={"Accept": "text/turtle"})
+            described = Graph().parse(data=turtle.body, format="turtle")
+            assert (WPS.KeyAction, SKOS.definition, None) in described
+
+
+def test_without_a_folder_the_server_writes_the_documentation_itself(
+    seed_store_dir: Path,
+) -> None:
+    with running_server(seed_store_dir, write_docs=True) as server:
+        index = page(server, "/ontology/")
+        assert 'id="KeyAction"' in index
+        scheme = page(server, "/ontology/schemes/action-status.html")
+        assert "Completed" in scheme
+        assert get(server.url, "/ontology/wps.ttl").media_type == "text/turtle"
+
+
+def test_a_folder_that_is_not_documentation_is_refused(
+    seed_store_dir: Path, tmp_path: Path
+) -> None:
+    with (
+        pytest.raises(ServeError, match=r"no index\.html; expected a folder written by"),
+        running_server(seed_store_dir, ontology_docs=tmp_path),
+    ):
+        pass

@@ -240,6 +240,13 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
         help=f"requests that may wait for a free worker; more get 503 (default {defaults.queue})",
     )
     serve.add_argument(
+        "--ontology-docs",
+        type=Path,
+        metavar="DIR",
+        help="serve this folder (written by 'wpsgraph docs -o DIR') as the ontology's "
+        "documentation at /ontology/ (default: write it at start)",
+    )
+    serve.add_argument(
         "--max-result-mb",
         type=_positive_int,
         default=defaults.max_result_bytes // 2**20,
@@ -519,6 +526,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         on_disk=args.on_disk,
+        ontology_docs=args.ontology_docs,
+        write_docs=args.ontology_docs is None,
         limits=Limits(
             timeout_s=args.timeout_s,
             workers=args.workers,

@@ -21,7 +21,7 @@ from wpsgraph.serve.limits import Limits
 from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, NotAcceptable, choose
 from wpsgraph.serve.page import STATIC_DIR, query_page
 from wpsgraph.serve.pool import QueryPool
-from wpsgraph.serve.reply import HttpError, Reply, text_reply
+from wpsgraph.serve.reply import TEXT, HttpError, Reply, text_reply
 from wpsgraph.serve.service import RDFLIB_FORMATS, service_description
 from wpsgraph.serve.wire import Message
 from wpsgraph.vocab import BASE
@@ -46,10 +46,12 @@ HTML_POLICY = (
     "connect-src *; frame-ancestors 'none'"
 )
 READ_ONLY = "this server is read-only"
+ONTOLOGY_PATH = "/ontology"
 _STATIC_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".ttl": "text/turtle; charset=utf-8",
     ".json": "application/json",
     ".svg": "image/svg+xml",
     ".png": "image/png",
@@ -112,7 +114,11 @@ class Application:
             return self.listing(environ)
         if path.startswith("/queries/"):
             return self.canned(environ, path.removeprefix("/queries/"))
-        return self.ontology_docs_file(environ, path) or self.describe(environ, path)
+        docs = self.ontology_docs_file(environ, path)
+        # The documentation's folder stands for the ontology itself.
+        return docs or self.describe(
+            environ, path.removesuffix("/") if path == ONTOLOGY_PATH + "/" else path
+        )
 
     def sparql(self, environ: Environ) -> Reply:
         """SPARQL 1.1 Protocol: a query by GET, POST form or POST body; the Graph Store Protocol
@@ -228,17 +234,22 @@ class Application:
         return self.pool.run(_request(environ, _query_string(environ), "describe", iri=iri))
 
     def ontology_docs_file(self, environ: Environ, path: str) -> Reply | None:
-        """A generated documentation folder (index.html and its files), when one is given,
-        answers /ontology for browsers and /ontology/FILE; RDF still comes from the store."""
-        if self.ontology_docs is None:
+        """The ontology's documentation folder (wpsgraph docs), when there is one, is what a
+        browser gets at /ontology/ (/ontology sends it there, so that the pages' relative links
+        work), with its files below; RDF still comes from the store."""
+        if self.ontology_docs is None or not path.startswith(ONTOLOGY_PATH):
             return None
-        if path == "/ontology":
+        if path in (ONTOLOGY_PATH, ONTOLOGY_PATH + "/"):
             params = _query_string(environ)
-            fmt = choose(DESCRIPTIONS, environ.get("HTTP_ACCEPT"), _single(params, "format"))
-            return _file_reply(self.ontology_docs, "index.html") if fmt is HTML else None
-        if path.startswith("/ontology/"):
-            return _file_reply(self.ontology_docs, path.removeprefix("/ontology/"))
-        return None
+            if (
+                choose(DESCRIPTIONS, environ.get("HTTP_ACCEPT"), _single(params, "format"))
+                is not HTML
+            ):
+                return None
+            if path == ONTOLOGY_PATH:
+                return Reply(303, TEXT, b"", {"Location": ONTOLOGY_PATH + "/", "Vary": "Accept"})
+            return _file_reply(self.ontology_docs, "index.html")
+        return _file_reply(self.ontology_docs, path.removeprefix(ONTOLOGY_PATH + "/"))
 
 
 def _request(environ: Environ, params: dict[str, list[str]], op: str, **fields: Any) -> Message:

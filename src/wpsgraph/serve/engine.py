@@ -4,12 +4,13 @@ answer, within the result cap. Everything here runs in a worker process, under t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from rdflib import URIRef
 
 from wpsgraph.errors import QueryError, StoreError
+from wpsgraph.jsonld import write_document
 from wpsgraph.queries import CannedQuery, canned_results, check_read_only
 from wpsgraph.serve import describe
 from wpsgraph.serve.negotiation import (
@@ -18,6 +19,7 @@ from wpsgraph.serve.negotiation import (
     GRAPHS,
     HTML,
     JSON,
+    JSONLD,
     RESULTS,
     Format,
     NotAcceptable,
@@ -114,8 +116,9 @@ class Engine:
             self._held_graphs(request.get("default_graphs", []), "default-graph-uri"),
             self._held_graphs(request.get("named_graphs", []), "named-graph-uri"),
         )
-        out = CappedBuffer(self.cap)
-        self.store.write_results(text, out, fmt.name, dataset=dataset)
+        out = self._written(
+            fmt, lambda o: self.store.write_results(text, o, fmt.name, dataset=dataset)
+        )
         if fmt is CSV and not csv_is_well_formed(bytes(out.data)):
             # The engine wrote an IRI holding a comma unquoted: write the CSV from its JSON.
             out = CappedBuffer(self.cap)
@@ -143,22 +146,34 @@ class Engine:
         fmt = _negotiate(DESCRIPTIONS, request)
         if fmt is HTML:
             return self._reply(fmt, describe.description_page(self.store, iri).encode())
-        out = CappedBuffer(self.cap)
-        describe.write_description(self.store, iri, out, fmt.name)
+        out = self._written(fmt, lambda o: describe.write_description(self.store, iri, o, fmt.name))
         return self._reply(fmt, out.data)
 
     def graph(self, request: Message) -> Reply:
         """Graph Store Protocol, read only: one named graph, or the default graph (the union)."""
         fmt = _negotiate(GRAPHS, request)
-        out = CappedBuffer(self.cap)
         iri = request.get("iri")
         if iri is None:
-            self.store.write_results(_UNION, out, fmt.name)
-        else:
-            if URIRef(iri) not in self._held:
-                raise HttpError(404, f"the store holds no graph <{iri}>")
-            self.store.write_results(_NAMED_GRAPH, out, fmt.name, {"graph": URIRef(iri)})
+            out = self._written(fmt, lambda o: self.store.write_results(_UNION, o, fmt.name))
+            return self._reply(fmt, out.data)
+        if URIRef(iri) not in self._held:
+            raise HttpError(404, f"the store holds no graph <{iri}>")
+        bindings = {"graph": URIRef(iri)}
+        out = self._written(
+            fmt, lambda o: self.store.write_results(_NAMED_GRAPH, o, fmt.name, bindings)
+        )
         return self._reply(fmt, out.data)
+
+    def _written(self, fmt: Format, write: Callable[[CappedBuffer], None]) -> CappedBuffer:
+        """What write puts into a capped buffer; JSON-LD compacted with the vocabulary's
+        context, as the export writes it (the engine writes it expanded)."""
+        out = CappedBuffer(self.cap)
+        write(out)
+        if fmt is not JSONLD:
+            return out
+        compacted = CappedBuffer(self.cap)
+        write_document(compacted, [bytes(out.data)])
+        return compacted
 
     def _check_read_only(self, text: str) -> str:
         return check_read_only(text, self.named_graphs)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from wpsgraph.errors import WpsGraphError
@@ -21,6 +26,7 @@ LOCAL_HOST = "127.0.0.1"
 # HTTP connections beyond the running and waiting queries: the page, its files, descriptions.
 _SPARE_THREADS = 4
 _IDLE_CONNECTION_S = 60
+_CLOSE_TIMEOUT_S = 10
 
 
 class ServeError(WpsGraphError):
@@ -34,7 +40,10 @@ class ServeOptions:
     port: int = 8000
     on_disk: bool = False
     limits: Limits = field(default_factory=Limits)
+    # The ontology's documentation at /ontology/: a folder written by `wpsgraph docs`, or, with
+    # write_docs, one the server writes at start (while the store is read).
     ontology_docs: Path | None = None
+    write_docs: bool = False
 
 
 class Server:
@@ -44,15 +53,27 @@ class Server:
         self.options = options
         require_store(options.store)
         listener = _listen(options.host, options.port)
+        self._docs_folder: tempfile.TemporaryDirectory[str] | None = None
         try:
-            self.pool = QueryPool(str(options.store), options.on_disk, options.limits, progress)
+            with ThreadPoolExecutor(max_workers=1) as background:
+                docs = background.submit(self._ontology_docs, options)
+                self.pool = QueryPool(str(options.store), options.on_disk, options.limits, progress)
+                try:
+                    ontology_docs = docs.result()
+                except BaseException:
+                    self.pool.close()
+                    raise
         except BaseException:
             listener.close()
+            self._remove_docs()
             raise
         limits = options.limits
-        app = Application(self.pool, discover(), limits, options.ontology_docs)
+        app = Application(self.pool, discover(), limits, ontology_docs)
+        self._connections: dict[int, Any] = {}  # waitress's socket map, so that close can empty it
+        self._loop: threading.Thread | None = None
         self._server = create_server(
             app,
+            map=self._connections,
             sockets=[listener],
             threads=limits.workers + limits.queue + _SPARE_THREADS,
             connection_limit=4 * (limits.workers + limits.queue + _SPARE_THREADS),
@@ -69,11 +90,43 @@ class Server:
         return f"http://{shown}:{self.port}"
 
     def serve_forever(self) -> None:
+        """Answer requests until close() (from another thread), Ctrl-C or SIGTERM."""
+        self._loop = threading.current_thread()
         self._server.run()
 
     def close(self) -> None:
-        self._server.close()
+        loop = self._loop
+        if loop is not None and loop is not threading.current_thread() and loop.is_alive():
+            # Closing sockets under a loop that selects on them fails in that loop: let the
+            # loop close them itself, and so end.
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+            loop.join(timeout=_CLOSE_TIMEOUT_S)
+            self._server.task_dispatcher.shutdown()
+        else:
+            self._server.close()
         self.pool.close()
+        self._remove_docs()
+
+    def _ontology_docs(self, options: ServeOptions) -> Path | None:
+        if options.ontology_docs is not None:
+            if not (options.ontology_docs / "index.html").is_file():
+                raise ServeError(
+                    f"{options.ontology_docs}: no index.html; expected a folder written by "
+                    "'wpsgraph docs -o DIR'"
+                )
+            return options.ontology_docs
+        if not options.write_docs:
+            return None
+        from wpsgraph.docs import write_docs  # pyLODE: only when the documentation is written
+
+        self._docs_folder = tempfile.TemporaryDirectory(prefix="wpsgraph-docs-")
+        folder = Path(self._docs_folder.name)
+        write_docs(folder)
+        return folder
+
+    def _remove_docs(self) -> None:
+        if self._docs_folder is not None:
+            self._docs_folder.cleanup()
 
 
 def exposure_warning(host: str) -> str | None:
