@@ -115,10 +115,11 @@ class Application:
         if path.startswith("/queries/"):
             return self.canned(environ, path.removeprefix("/queries/"))
         docs = self.ontology_docs_file(environ, path)
-        # The documentation's folder stands for the ontology itself.
-        return docs or self.describe(
-            environ, path.removesuffix("/") if path == ONTOLOGY_PATH + "/" else path
-        )
+        if docs is not None:
+            return docs
+        if path == ONTOLOGY_PATH + "/":  # the documentation's folder stands for the ontology
+            path = ONTOLOGY_PATH
+        return self.describe(environ, path)
 
     def sparql(self, environ: Environ) -> Reply:
         """SPARQL 1.1 Protocol: a query by GET, POST form or POST body; the Graph Store Protocol
@@ -237,19 +238,17 @@ class Application:
         """The ontology's documentation folder (wpsgraph docs), when there is one, is what a
         browser gets at /ontology/ (/ontology sends it there, so that the pages' relative links
         work), with its files below; RDF still comes from the store."""
-        if self.ontology_docs is None or not path.startswith(ONTOLOGY_PATH):
+        folder = ONTOLOGY_PATH + "/"
+        if self.ontology_docs is None or not (path == ONTOLOGY_PATH or path.startswith(folder)):
             return None
-        if path in (ONTOLOGY_PATH, ONTOLOGY_PATH + "/"):
-            params = _query_string(environ)
-            if (
-                choose(DESCRIPTIONS, environ.get("HTTP_ACCEPT"), _single(params, "format"))
-                is not HTML
-            ):
-                return None
-            if path == ONTOLOGY_PATH:
-                return Reply(303, TEXT, b"", {"Location": ONTOLOGY_PATH + "/", "Vary": "Accept"})
-            return _file_reply(self.ontology_docs, "index.html")
-        return _file_reply(self.ontology_docs, path.removeprefix(ONTOLOGY_PATH + "/"))
+        if path not in (ONTOLOGY_PATH, folder):
+            return _file_reply(self.ontology_docs, path.removeprefix(folder))
+        params = _query_string(environ)
+        if choose(DESCRIPTIONS, environ.get("HTTP_ACCEPT"), _single(params, "format")) is not HTML:
+            return None
+        if path == ONTOLOGY_PATH:
+            return Reply(303, TEXT, b"", {"Location": folder, "Vary": "Accept"})
+        return _file_reply(self.ontology_docs, "index.html")
 
 
 def _request(environ: Environ, params: dict[str, list[str]], op: str, **fields: Any) -> Message:
