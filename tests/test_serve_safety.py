@@ -4,6 +4,7 @@ clear about bad queries, and never shows a traceback. Each property proven here.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 import urllib.parse
@@ -260,3 +261,15 @@ def test_a_parameter_of_the_wrong_type_says_what_was_expected(seed_server: Serve
 
 def test_http_errors_carry_their_status() -> None:
     assert HttpError(418, "short and stout").reply().status == 418
+
+
+def test_a_query_process_that_dies_is_replaced(seed_store_dir: Path) -> None:
+    with running_server(seed_store_dir, Limits(workers=1, queue=2)) as server:
+        (worker,) = server.pool.worker_pids()
+        os.kill(worker, signal.SIGKILL)
+        time.sleep(0.2)
+        response = get(server.url, "/queries/actions-by-status")
+        assert response.status == 500
+        assert "the query process ended before it answered" in response.text
+        assert get(server.url, "/queries/actions-by-status").status == 200
+        assert server.pool.worker_pids() != [worker]

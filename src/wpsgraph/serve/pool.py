@@ -96,17 +96,20 @@ class QueryPool:
             self._admission.release()
 
     def _ask(self, worker: _Worker, request: Message) -> Reply:
-        send_message(worker.sock, request)
-        # The worker writes nothing until its answer is complete: waiting for its first byte is
-        # waiting for the query (and the serialization) to end.
-        readable, _, _ = select.select([worker.sock], [], [], self.limits.timeout_s)
-        if not readable:
-            raise HttpError(
-                504,
-                f"the query ran into this server's time limit of {self.limits.timeout_s:g} s "
-                "and was stopped",
-            )
-        message = recv_message(worker.sock)
+        try:
+            send_message(worker.sock, request)
+            # The worker writes nothing until its answer is complete: waiting for its first
+            # byte is waiting for the query (and the serialization) to end.
+            readable, _, _ = select.select([worker.sock], [], [], self.limits.timeout_s)
+            if not readable:
+                raise HttpError(
+                    504,
+                    f"the query ran into this server's time limit of {self.limits.timeout_s:g} "
+                    "s and was stopped",
+                )
+            message = recv_message(worker.sock)
+        except OSError:  # the socket broke under us: the worker is gone
+            message = None
         if message is None:
             raise HttpError(500, "the query process ended before it answered (out of memory?)")
         header, body = message
