@@ -1,5 +1,5 @@
-"""Shared fixtures: the seed loaded once into an in-memory store, and the store the golden
-canned-query tests run on."""
+"""Shared fixtures: the seed loaded once into an in-memory store and once into a store on disk
+served by wpsgraph serve, and the store the golden canned-query tests run on."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving import running_server
 from wpsgraph.loader import LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
+from wpsgraph.serve.server import Server
 from wpsgraph.store import OxigraphStore, Store, open_store
 
 SEED = DATA_DIR / "gate-11818.txt"
@@ -49,3 +51,10 @@ def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(directory) as store:
         assert not load_files([SEED], store).rejected
     return directory
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_store_dir: Path) -> Iterator[Server]:
+    """wpsgraph serve over the seed, shared by the tests that do not meet its limits."""
+    with running_server(seed_store_dir) as server:
+        yield server

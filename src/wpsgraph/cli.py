@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,6 +29,7 @@ from wpsgraph.queries import (
     discover,
     run_canned,
 )
+from wpsgraph.serve.limits import Limits, default_workers
 from wpsgraph.store import EXPORT_FORMATS, Store, last_written, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 RDF_FORMATS = "Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML"
 FEDERATED_TIMEOUT = 60.0  # seconds for a query allowed to call remote endpoints
+LOCAL_HOST = "127.0.0.1"
 # Sample values for the demo's run of queries whose parameters have no default.
 DEMO_PARAMETERS = {"search": {"text": "Security Council"}}
 
@@ -244,12 +248,75 @@ def build_parser() -> argparse.ArgumentParser:
     w3id.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
     w3id.set_defaults(run=cmd_w3id)
 
+    _add_serve(sub)
+
     demo = sub.add_parser(
         "demo", help="load data/, link data/linked/, validate, and print every canned query"
     )
     _store_option(demo)
     demo.set_defaults(run=cmd_demo)
     return parser
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    defaults = Limits()
+    serve = sub.add_parser(
+        "serve",
+        help="serve the store over HTTP: SPARQL endpoint, query page, canned queries, "
+        "descriptions of its IRIs (read-only)",
+    )
+    _store_option(serve)
+    serve.add_argument(
+        "--host",
+        default=LOCAL_HOST,
+        help=f"the address to listen on (default {LOCAL_HOST}: this machine only)",
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="default 8000")
+    serve.add_argument(
+        "--timeout-s",
+        type=_positive_float,
+        default=defaults.timeout_s,
+        metavar="S",
+        help="time limit of each query, after which it is stopped "
+        f"(default {defaults.timeout_s:g})",
+    )
+    serve.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="serve the store in place instead of reading it into memory "
+        "(for graphs bigger than memory; queries are slower)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=default_workers(),
+        metavar="N",
+        help="queries that run at once, each in a process of its own "
+        "(default: one per CPU, plus one)",
+    )
+    serve.add_argument(
+        "--queue",
+        type=_non_negative_int,
+        default=defaults.queue,
+        metavar="N",
+        help=f"requests that may wait for a free worker; more get 503 (default {defaults.queue})",
+    )
+    serve.add_argument(
+        "--ontology-docs",
+        type=Path,
+        metavar="DIR",
+        help="serve this folder (written by 'wpsgraph docs -o DIR') as the ontology's "
+        "documentation at /ontology/ (default: write it at start)",
+    )
+    serve.add_argument(
+        "--max-result-mb",
+        type=_positive_int,
+        default=defaults.max_result_bytes // 2**20,
+        metavar="MB",
+        help="the largest answer handed out, in MiB; a larger one is an error, never cut short "
+        f"(default {defaults.max_result_bytes // 2**20})",
+    )
+    serve.set_defaults(run=cmd_serve)
 
 
 def _store_option(parser: argparse.ArgumentParser) -> None:
@@ -291,6 +358,28 @@ def _positive_float(text: str) -> float:
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'")
+    return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got '{text}'")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number (0-65535), got '{text}'")
     return int(text)
 
 
@@ -636,6 +725,69 @@ def cmd_w3id(args: argparse.Namespace) -> int:
 
     _write_text(htaccess(args.target), args.output)
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from wpsgraph.serve.server import ServeOptions, Server, exposure_warning
+
+    options = ServeOptions(
+        store=_store_dir(args),
+        host=args.host,
+        port=args.port,
+        on_disk=args.on_disk,
+        ontology_docs=args.ontology_docs,
+        write_docs=args.ontology_docs is None,
+        limits=Limits(
+            timeout_s=args.timeout_s,
+            workers=args.workers,
+            queue=args.queue,
+            max_result_bytes=args.max_result_mb * 2**20,
+        ),
+    )
+    warning = exposure_warning(args.host)
+    if warning:
+        print(f"wpsgraph: warning: {warning}", file=sys.stderr)
+    started = time.monotonic()
+    server = Server(options, progress=None if args.on_disk else _ReadProgress(options.store))
+    # A service manager stops the server with SIGTERM: close it as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    try:
+        summary = server.pool.summary
+        held = (
+            f"{summary['quads']:,} quads in {summary['graphs']:,} graphs, read into memory in "
+            f"{time.monotonic() - started:.1f} s"
+            if not args.on_disk
+            else "served in place (--on-disk)"
+        )
+        print(
+            f"wpsgraph: serving {options.store} ({held})\n"
+            f"  query page  {server.url}/\n"
+            f"  SPARQL      {server.url}/sparql\n"
+            f"  queries     {server.url}/queries\n"
+            "Ctrl-C stops.",
+            file=sys.stderr,
+        )
+        server.serve_forever()
+    finally:
+        server.close()
+    return EXIT_OK
+
+
+class _ReadProgress:
+    """One line that grows on a terminal; a line per step in a log."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = f"{100 * done // total}%" if total else ""
+        line = f"wpsgraph: reading {self.store} into memory: {done:,} of {total:,} quads {percent}"
+        if self.tty:
+            end = "\n" if done >= total else ""
+            print(f"\r{line}", end=end, file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

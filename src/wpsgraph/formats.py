@@ -135,7 +135,7 @@ def _table(variables: list[str], cells: list[list[str]]) -> str:
 def _cell(term: Term | None) -> str:
     if term is None:
         return ""
-    return _fit(_compact(str(term)) if isinstance(term, URIRef) else " ".join(str(term).split()))
+    return _fit(compact_iri(str(term)) if isinstance(term, URIRef) else " ".join(str(term).split()))
 
 
 def _json_cell(term: dict[str, str] | None) -> str:
@@ -143,14 +143,15 @@ def _json_cell(term: dict[str, str] | None) -> str:
     if term is None:
         return ""
     value = term["value"]
-    return _fit(_compact(value) if term["type"] == "uri" else " ".join(value.split()))
+    return _fit(compact_iri(value) if term["type"] == "uri" else " ".join(value.split()))
 
 
 def _fit(text: str) -> str:
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
-def _compact(iri: str) -> str:
+def compact_iri(iri: str) -> str:
+    """An IRI as a prefixed name (wps:KeyAction) when one of our prefixes covers it."""
     for prefix, ns in _NAMESPACES:
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns) :]}"

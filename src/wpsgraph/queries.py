@@ -162,8 +162,8 @@ def bind_parameters(
         raw = given.get(param.name, param.default)
         if raw is None:
             raise QueryError(
-                f"{query.name}: parameter '{param.name}' is required "
-                f"({param.type}): pass --param {param.name}=VALUE"
+                f"{query.name}: parameter '{param.name}' is required ({param.type}): "
+                f"--param {param.name}=VALUE on the command line, ?{param.name}=VALUE over HTTP"
             )
         bound[param.name] = _typed(query.name, param, str(raw), today or date.today())
     return bound
@@ -234,7 +234,7 @@ def check_read_only(sparql: str, named_graphs: list[URIRef], services: Collectio
         if _is_update(sparql):
             raise QueryError(
                 "updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) are refused: "
-                "wpsgraph sparql runs read-only queries"
+                "only read-only queries run on this store"
             ) from None
         raise QueryError(
             f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
