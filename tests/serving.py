@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
@@ -84,3 +85,12 @@ def json_rows(document: dict[str, Any]) -> list[tuple[str, ...]]:
         tuple(b[v]["value"] if v in b else "" for v in variables)
         for b in document["results"]["bindings"]
     ]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Poll until condition holds: a test waits for a state, never for a guessed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {timeout} s")
+        time.sleep(0.02)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import Response, get, http, json_rows, post_form, running_server
+from tests.serving import Response, get, http, json_rows, post_form, running_server, wait_until
 from wpsgraph.serve.app import Application
 from wpsgraph.serve.limits import Limits
 from wpsgraph.serve.reply import HttpError
@@ -116,7 +116,7 @@ def test_a_runaway_query_is_stopped_at_the_time_limit_while_others_are_answered(
 
         runaway = threading.Thread(target=run_away)
         runaway.start()
-        time.sleep(0.5)
+        wait_until(lambda: server.pool.running() == 1)
         answered = []
         while runaway.is_alive():
             started = time.monotonic()
@@ -156,7 +156,7 @@ def test_beyond_the_running_and_waiting_queries_the_answer_is_503_with_retry_aft
     with running_server(seed_store_dir, Limits(timeout_s=3, workers=1, queue=0)) as server:
         runaway = threading.Thread(target=query, args=(server, RUNAWAY))
         runaway.start()
-        time.sleep(0.5)
+        wait_until(lambda: server.pool.running() == 1)  # the one worker holds the runaway
         response = get(server.url, "/queries/actions-by-status")
         runaway.join()
         assert response.status == 503
@@ -263,11 +263,20 @@ def test_http_errors_carry_their_status() -> None:
     assert HttpError(418, "short and stout").reply().status == 418
 
 
+def has_ended(pid: int) -> bool:
+    """Whether the process is gone or a zombie (the zygote reaps its workers only when asked)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
 def test_a_query_process_that_dies_is_replaced(seed_store_dir: Path) -> None:
     with running_server(seed_store_dir, Limits(workers=1, queue=2)) as server:
         (worker,) = server.pool.worker_pids()
         os.kill(worker, signal.SIGKILL)
-        time.sleep(0.2)
+        wait_until(lambda: has_ended(worker))
         response = get(server.url, "/queries/actions-by-status")
         assert response.status == 500
         assert "the query process ended before it answered" in response.text

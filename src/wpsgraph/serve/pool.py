@@ -144,6 +144,10 @@ class QueryPool:
             {"Retry-After": str(RETRY_AFTER_S)},
         )
 
+    def running(self) -> int:
+        """How many queries a worker is running now."""
+        return len(self._busy)
+
     def worker_pids(self) -> list[int]:
         """The workers now alive (idle or busy)."""
         return sorted([w.pid for w in list(self._idle.queue)] + list(self._busy))
