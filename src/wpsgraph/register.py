@@ -168,6 +168,19 @@ class Register:
                     yield label.slugs
                     break
 
+    def matches_starting_at(self, text: str, start: int) -> list[NameMatch]:
+        """Every register name (any kind) that starts at text[start], on word boundaries; longer
+        names first. The primitive for reading a responsible column from its start."""
+        word = _WORD.match(text, start)
+        if word is None:
+            return []
+        matches = []
+        for label, pattern in self._labels_by_first_word.get(word.group().lower(), ()):
+            match = pattern.match(text, start)
+            if match is not None:
+                matches.append(NameMatch(start, match.end(), label.slugs))
+        return sorted(matches, key=lambda m: (-m.end, m.slugs))
+
     def matches_ending_at(self, text: str, end: int) -> list[NameMatch]:
         """Every register name (any kind) that text[:end] ends with, starting at a word boundary.
 
