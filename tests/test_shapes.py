@@ -196,6 +196,19 @@ EXPECTED: dict[str, tuple[set[Result], set[Result]]] = {
         },
         set(),
     ),
+    "warning-party-not-separated": (
+        {
+            Result(
+                SH.Warning,
+                ACTION_1,
+                WPSH["KeyAction-partySeparation-review"],
+                SH.InConstraintComponent,
+                WPS.partySeparation,
+                URIRef(BASE + "scheme/party-separation/not-separated"),
+            )
+        },
+        set(),
+    ),
     "warning-unlisted-value": (
         {warning("unlistedValue", "MaxCountConstraintComponent", WPS.unlistedValue, focus=REC_1)},
         set(),

@@ -170,6 +170,8 @@ def _emit_evaluation(
     em.node(evaluation, WPS.Evaluation, response.line)
     em.add(evaluation, WPS.evaluationId, Literal(source.evaluation_id))
     em.text(evaluation, DCTERMS.title, response.title)
+    if response.evaluation_type:
+        em.add(evaluation, WPS.evaluationType, Literal(response.evaluation_type))
     if source.org_id in em.register.actors:
         em.add(evaluation, DCTERMS.publisher, em.actor(source.org_id))
 
@@ -264,6 +266,14 @@ def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
         em.add(node, WPS.responsibleText, Literal(action.responsible_text))
     for party in action.parties:
         _emit_party(em, node, party)
+    em.concept(
+        node,
+        WPS.partySeparation,
+        WPS.PartySeparation,
+        action.separation.value,
+        "Party separation",
+        action.line,
+    )
     em.add(node, WPS.deadline, Literal(str(action.deadline), datatype=XSD.gYearMonth))
     em.add(node, WPS.deadlineDate, Literal(_last_day(action), datatype=XSD.date))
     status = em.concept(node, WPS.status, WPS.ActionStatus, action.status, "Status", action.line)

@@ -50,6 +50,7 @@ class WPS(DefinedNamespace):
     OperatingPrinciple: URIRef
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
+    PartySeparation: URIRef
     # object properties
     respondsTo: URIRef
     respondingUnit: URIRef
@@ -69,8 +70,10 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    partySeparation: URIRef
     # datatype properties
     evaluationId: URIRef
+    evaluationType: URIRef
     number: URIRef
     printedLabel: URIRef
     text: URIRef
