@@ -30,6 +30,9 @@ VOCABULARY_GRAPHS = {
     "schemes": URIRef(BASE + "graph/schemes"),
     "register": URIRef(BASE + "graph/register"),
 }
+# The actors of a user's own register files (wpsgraph load --register), kept apart from the
+# shipped register: replaced by a load given --register, left as it is by one that is not.
+LOCAL_REGISTER_GRAPH = URIRef(BASE + "graph/local-register")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:

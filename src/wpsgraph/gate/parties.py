@@ -71,7 +71,7 @@ _ARTICLES = ("the", "la", "el", "los", "las", "le", "les")
 _ROLE_WORDS = _words("""
     officer officers specialist specialists representative representatives coordinator
     coordinators adviser advisers advisor advisors analyst analysts associate associates
-    assistant assistants manager managers director directors head heads chief lead focal
+    assistant assistants manager managers director directors head heads chief focal
     consultant consultants expert experts secretariat unit units section sections team teams
     office offices division divisions department departments branch desk cluster personnel
     staff management
@@ -109,8 +109,8 @@ _LINK_WORDS = _words("""
     """)
 _SENTENCE_END_CHARS = ".!?:)\"'”’"
 _MAX_NAME_WORDS = 8  # a name longer than this is prose
-_MAX_COLUMN_WORDS = 16  # the name-shape rule looks no further back than this
-_MAX_LOWER_AFTER_ROLE = 3  # "Oficial de monitoreo y evaluación": lower-case words after a role
+_MAX_COLUMN_TOKENS = 32  # the name-shape rule looks no further back than this (words and , ; /)
+_MAX_LOWER_AFTER_ROLE = 2  # "Oficial de monitoreo y evaluación": lower-case words after a role
 _MAX_PARTIES = 12  # a guard on the backwards search, far above any printed column
 
 _TOKEN = re.compile(r"[,;/]|[^\s,;/]+")
@@ -174,6 +174,11 @@ class _Token:
         """A capitalised word or an acronym ("Gender", "M&E", "ONU", "COs")."""
         letters = [ch for ch in self.core if ch.isalpha()]
         return bool(letters) and letters[0].isupper()
+
+    @property
+    def is_number(self) -> bool:
+        """A number inside a name ("Team 2"); a name never starts with one."""
+        return self.core[:1].isdigit()
 
     @property
     def is_acronym(self) -> bool:
@@ -306,7 +311,7 @@ class _Reader:
             token = tokens[k]
             if token.is_role:
                 role_seen = True
-            elif not (token.is_name_start or token.lower in _CONNECTORS):
+            elif not (token.is_name_start or token.is_number or token.lower in _CONNECTORS):
                 if not role_seen or lower_after_role == _MAX_LOWER_AFTER_ROLE:
                     return None
                 lower_after_role += 1
@@ -545,7 +550,7 @@ def _shaped_column(reader: _Reader, tokens: list[_Token]) -> _Column | None:
     """The longest tail of the line shaped like a responsible column, after prose (or, for a
     name that starts with its role word, after a capitalised word of the text)."""
     found = None
-    for i in range(len(tokens) - 1, max(0, len(tokens) - 1 - _MAX_COLUMN_WORDS), -1):
+    for i in range(len(tokens) - 1, max(0, len(tokens) - 1 - _MAX_COLUMN_TOKENS), -1):
         if tokens[i].is_punctuation:
             continue
         context = _context_before(tokens, i)
