@@ -27,7 +27,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from itertools import combinations
+from typing import NamedTuple
 
 from wpsgraph.model import ParseWarning, PartyRef, Role, Separation
 from wpsgraph.register import Register
@@ -112,6 +114,7 @@ _MAX_NAME_WORDS = 8  # a name longer than this is prose
 _MAX_COLUMN_TOKENS = 32  # the name-shape rule looks no further back than this (words and , ; /)
 _MAX_LOWER_AFTER_ROLE = 2  # "Oficial de monitoreo y evaluación": lower-case words after a role
 _MAX_PARTIES = 12  # a guard on the backwards search, far above any printed column
+_SEPARATOR_REACH = 64  # characters: the longest separator ("with the support of the") and spaces
 
 _TOKEN = re.compile(r"[,;/]|[^\s,;/]+")
 _EDGE_PUNCTUATION = "()[]\"'“”‘’«»"
@@ -150,8 +153,7 @@ class Split:
 # --- tokens ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: lines are cut into many of them
     text: str
     start: int
     end: int
@@ -398,9 +400,26 @@ class _Tail:
 
 @dataclass(frozen=True)
 class PageNames:
-    """Words that end several key actions of one page: the page's own evidence of a name."""
+    """Words that end several key actions of one page: the page's own evidence of a name.
+    Worked out on first use, since most pages never need it."""
 
-    tails: tuple[_Tail, ...] = ()
+    bodies: tuple[str, ...] = ()  # each action's text before its deadline
+
+    @cached_property
+    def tails(self) -> tuple[_Tail, ...]:
+        lines = [tuple(_TOKEN.findall(_without_full_stop(b))) for b in self.bodies]
+        shared = {
+            common
+            for first, second in combinations(lines, 2)
+            if 0 < len(common := _common_suffix(first, second)) < min(len(first), len(second))
+        }
+        tails = []
+        for words in sorted(tail for tail in map(_trimmed_tail, shared) if tail):
+            size = len(words)
+            before = [_Token(line[-size - 1], 0, 0) for line in lines if _ends_with(line, words)]
+            after_prose = any(_context_after(word) is _Context.PROSE for word in before)
+            tails.append(_Tail(words, len(before), after_prose))
+        return tuple(tails)
 
     def start(self, tokens: list[_Token]) -> int | None:
         """Token index where a repeated tail begins the column of this line, None when none
@@ -421,28 +440,6 @@ class PageNames:
 
 
 NO_PAGE_NAMES = PageNames()
-
-
-def page_names(bodies: Sequence[str]) -> PageNames:
-    """The repeated tails of a page's key action lines (each the text before its deadline)."""
-    tokens = [_tokens(_without_full_stop(b)) for b in bodies]
-    lines = [tuple(t.text for t in toks) for toks in tokens]
-    found: set[tuple[str, ...]] = set()
-    for first, second in combinations(lines, 2):
-        common = _common_suffix(first, second)
-        if 0 < len(common) < min(len(first), len(second)):
-            tail = _trimmed_tail(common)
-            if tail:
-                found.add(tail)
-    tails = []
-    for words in sorted(found):
-        size = len(words)
-        ending = [toks for toks, line in zip(tokens, lines, strict=True) if _ends_with(line, words)]
-        after_prose = any(
-            _context_before(toks, len(toks) - size) is _Context.PROSE for toks in ending
-        )
-        tails.append(_Tail(words, len(ending), after_prose))
-    return PageNames(tuple(tails))
 
 
 def _ends_with(line: tuple[str, ...], words: tuple[str, ...]) -> bool:
@@ -489,7 +486,11 @@ class _Context(Enum):
 
 
 def _context_before(tokens: list[_Token], i: int) -> _Context:
-    previous = tokens[i - 1]
+    return _context_after(tokens[i - 1])
+
+
+def _context_after(previous: _Token) -> _Context:
+    """What a word says about a name that would start right after it."""
     if previous.ends_sentence:
         return _Context.PROSE
     if previous.is_punctuation or previous.lower in _LINK_WORDS:
@@ -509,12 +510,12 @@ def split_parties(
     body = before_deadline.strip()
     # A full stop after the last party closes the column; it is not part of a name.
     end = len(body) - 1 if body.endswith(".") else len(body)
-    tokens = _tokens(body[:end])
     chains = list(_chains_ending_at(body, end, register, depth=0))
 
     after_sentence = [c for c in chains if _ends_sentence(_text_before(body, c.start))]
     if after_sentence:
         return _register_split(body, end, _longest(after_sentence), register, [])
+    tokens = _tokens(body[:end])
     starts = {t.start: i for i, t in enumerate(tokens)}
     after_prose = [
         c
@@ -597,7 +598,9 @@ def _chains_ending_at(text: str, end: int, register: Register, depth: int) -> It
         return
     for match in register.matches_ending_at(text, end):
         yield _Chain(((match.start, match.end),), ())
-        separator = _SEPARATOR_BEFORE.search(text, 0, match.start)
+        # Only the end of the text before the name can hold its separator: search no further.
+        reach = max(0, match.start - _SEPARATOR_REACH)
+        separator = _SEPARATOR_BEFORE.search(text, reach, match.start)
         if separator is None or separator.start() == 0:
             continue
         for chain in _chains_ending_at(text, separator.start(), register, depth + 1):
@@ -614,7 +617,7 @@ def _longest(chains: list[_Chain]) -> _Chain:
 def _text_before(body: str, start: int) -> str:
     """The action text in front of a chain, without an article that opens the first name."""
     head = body[:start]
-    article = _ARTICLE_BEFORE.search(head)
+    article = _ARTICLE_BEFORE.search(head, max(0, start - _SEPARATOR_REACH))
     return (head[: article.start()] if article else head).rstrip()
 
 

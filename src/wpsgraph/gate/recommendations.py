@@ -9,7 +9,7 @@ from wpsgraph.gate.actions import ActionSection, build_actions, read_actions
 from wpsgraph.gate.category import inferred_category
 from wpsgraph.gate.lines import Line, join_text
 from wpsgraph.gate.numbering import PRINTED_NUMBER, numbers_or_positions
-from wpsgraph.gate.parties import page_names
+from wpsgraph.gate.parties import PageNames
 from wpsgraph.model import ParseWarning, Recommendation
 from wpsgraph.register import Register
 
@@ -84,7 +84,7 @@ def parse_recommendations(
         for i, (block, number) in enumerate(zip(sorted_blocks, numbers, strict=True))
     ]
     # Names repeated at the end of several actions are evidence from the whole page.
-    page = page_names([body for raw in raw_sections for body in raw.flattened])
+    page = PageNames(tuple(body for raw in raw_sections for body in raw.flattened))
     recommendations = []
     for i, (block, (label, _, text), number, raw) in enumerate(
         zip(sorted_blocks, labelled, numbers, raw_sections, strict=True)
