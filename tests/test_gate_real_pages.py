@@ -14,6 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.test_gate_parse import PAGE
+from tests.test_gate_properties import FIXTURES as GATE_FIXTURES
+from tests.test_gate_properties import PAGE_FILES
 from tests.test_gate_variations import NA, action, rec
 from wpsgraph.gate import parse_management_response, read_source
 from wpsgraph.gate.conditions import resource_conditions
@@ -28,7 +31,6 @@ from wpsgraph.model import (
     Separation,
     YearMonth,
 )
-from wpsgraph.paths import DATA_DIR
 from wpsgraph.register import Register
 
 PAGES = Path(__file__).parent / "fixtures" / "real-pages"
@@ -684,22 +686,13 @@ def test_money_named_without_a_condition_is_no_condition(text: str) -> None:
     assert resource_conditions(text) == []
 
 
-PAGE = """Management Response
-: Civil Society Division
-: 2024 - 2025 , Civil Society Division (HQ)
-: A review
-: Approved
-Recommendation: Recommendation 1: Do better.
-Management Response: Accepted.
-Management Response Category: Accepted
-Key Actions
-Responsible Deadline Status Comments
-1) Publish a template. Civil Society Division 2025/06 Completed
-{tail}"""
+FIRST_ACTION = "1) Publish a template. PPID 2025/06 Completed"
 
 
 def test_a_cut_action_before_the_footer_is_still_reported_as_cut(register: Register) -> None:
-    page = PAGE.format(tail="2) Pilot the template with ten gr\nPrivacy notice  Terms of use")
+    page = PAGE.format(
+        action=f"{FIRST_ACTION}\n2) Pilot the template with ten gr\nPrivacy notice  Terms of use"
+    )
     result = parse_management_response(page, source="p.txt", register=register)
     assert result.response.recommendations[0].truncated
     assert [w.line for w in result.warnings] == [12]
@@ -707,7 +700,7 @@ def test_a_cut_action_before_the_footer_is_still_reported_as_cut(register: Regis
 
 
 def test_unnumbered_text_after_numbered_actions_is_not_a_truncation(register: Register) -> None:
-    page = PAGE.format(tail="Last updated by the evaluation focal point")
+    page = PAGE.format(action=f"{FIRST_ACTION}\nLast updated by the evaluation focal point")
     result = parse_management_response(page, source="p.txt", register=register)
     assert not result.response.recommendations[0].truncated
     assert result.warnings == [
@@ -721,24 +714,8 @@ def test_unnumbered_text_after_numbered_actions_is_not_a_truncation(register: Re
 
 # --- the property: no page is lost over a name the register does not know ----------------------
 
-GATE_FIXTURES = Path(__file__).parent / "fixtures" / "gate"
-# Pages that load today and print key actions.
-LOADING_PAGES = [
-    DATA_DIR / "gate-11818.txt",
-    *(
-        GATE_FIXTURES / name
-        for name in (
-            "es-country-office.txt",
-            "fr-labelled-layout.txt",
-            "pipe-table.txt",
-            "numbering-styles.txt",
-            "action-variants.txt",
-            "unnumbered-recommendations.txt",
-            "html-page.html",
-            "cp1252-crlf.txt",
-        )
-    ),
-]
+# Pages that load today and print key actions, and one in Windows-1252 with '?' damage.
+LOADING_PAGES = [*PAGE_FILES, GATE_FIXTURES / "cp1252-crlf.txt"]
 SHIPPED = Register.load()
 _ROLE_NAMES = st.one_of(
     st.builds(
