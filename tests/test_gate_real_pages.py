@@ -20,6 +20,8 @@ from tests.test_gate_properties import PAGE_FILES
 from tests.test_gate_variations import NA, action, rec
 from wpsgraph.gate import parse_management_response, read_source
 from wpsgraph.gate.conditions import resource_conditions
+from wpsgraph.gate.html import html_lines
+from wpsgraph.gate.lines import Line
 from wpsgraph.gate.parties import split_column, split_parties
 from wpsgraph.loader import LoadOptions, prepare
 from wpsgraph.model import (
@@ -806,3 +808,22 @@ def test_known_parties_renamed_to_unknown_names_lose_nothing(
     assert _deadlines_and_statuses(after) == _deadlines_and_statuses(before)
     for item in (a for r in after.response.recommendations for a in r.actions):
         assert item.parties or item.separation is Separation.NOT_SEPARATED
+
+
+def test_html_rows_keep_their_cells_and_a_cell_keeps_its_own_lines() -> None:
+    page = (
+        "<html><body><p>Key Actions</p>\n<table><tr><th></th><th>Responsible</th></tr>\n"
+        "<tr><td>1. Hold a review<br>with partners</td>\n"
+        "<td>Gender Unit <table><tr><td>and M&amp;E</td></tr></table></td><td></td></tr>\n"
+        "</table><div>after</div></body></html>"
+    )
+    assert html_lines(page) == [
+        Line(1, "Key Actions"),
+        Line(2, "Responsible", ("", "Responsible")),
+        Line(3, "1. Hold a review with partners Gender Unit and M&E", (
+            "1. Hold a review\nwith partners",
+            "Gender Unit\nand M&E",
+            "",
+        )),
+        Line(5, "after"),
+    ]  # fmt: skip

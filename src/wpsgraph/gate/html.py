@@ -106,7 +106,7 @@ class _TextCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
             self._skipping.append(tag)
-        elif self._cell is not None and (self._nested or tag not in _TABLE_PARTS):
+        elif self._cell is not None and (self._nested or tag == "table" or tag not in _TABLE_PARTS):
             self._nested += tag == "table"
             if tag in _BLOCK or tag in _CELL:
                 self._cell.append("\n")

@@ -235,7 +235,6 @@ def _separator_at(tokens: list[_Token], k: int, n: int) -> _Separator | None:
 class _Name:
     start: int  # character offsets in the text
     end: int
-    known: bool
 
 
 @dataclass
@@ -281,7 +280,7 @@ class _Reader:
         end = self._unknown_end(i, n)
         if end is None:
             return None, i
-        return _Name(self.tokens[i].start, self.tokens[end - 1].end, False), end
+        return _Name(self.tokens[i].start, self.tokens[end - 1].end), end
 
     def _known(self, i: int, n: int) -> tuple[_Name, int] | None:
         """The longest register name starting at token i that ends where a separator or the
@@ -291,7 +290,7 @@ class _Reader:
             if j is None or j >= n:
                 continue
             if j + 1 == n or _separator_at(self.tokens, j + 1, n) is not None:
-                return _Name(match.start, match.end, True), j + 1
+                return _Name(match.start, match.end), j + 1
         return None
 
     def _unknown_end(self, i: int, n: int) -> int | None:
@@ -363,7 +362,7 @@ def _unknown_warning(name: str, line: int) -> ParseWarning:
 
 def _whole(start: int, end: int) -> _Column:
     """A column kept whole as one name: a cell or a repeated tail that reads as no list."""
-    return _Column([_Name(start, end, False)], [])
+    return _Column([_Name(start, end)], [])
 
 
 # --- rule 1: a table cell ---------------------------------------------------------------------
