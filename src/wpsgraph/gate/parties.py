@@ -136,7 +136,17 @@ _SUPPORTING_CONNECTIVE = re.compile(
     rf"(?<!\w)(?:{_phrase_pattern(_CONNECTIVES)})(?!\w)", re.IGNORECASE
 )
 _ARTICLE_BEFORE = re.compile(rf"(?<!\w)(?:{_phrase_pattern(_ARTICLES)})\s+\Z", re.IGNORECASE)
-_CONNECTIVE_WORDS = [tuple(c.split()) for c in sorted(_CONNECTIVES, key=len, reverse=True)]
+
+
+def _by_first_word(phrases: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Each phrase as words, longest first, under its first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        index.setdefault(phrase.split()[0], []).append(tuple(phrase.split()))
+    return index
+
+
+_CONNECTIVE_WORDS = _by_first_word(_CONNECTIVES)
 
 
 @dataclass(frozen=True)
@@ -153,29 +163,18 @@ class Split:
 # --- tokens ---------------------------------------------------------------------------------
 
 
-class _Token(NamedTuple):  # a tuple: lines are cut into many of them
+class _Token(NamedTuple):  # a tuple, its tests worked out once: lines are cut into many
     text: str
     start: int
     end: int
-
-    @property
-    def core(self) -> str:
-        """The word without the brackets and quotes around it."""
-        return self.text.strip(_EDGE_PUNCTUATION)
-
-    @property
-    def lower(self) -> str:
-        return self.core.lower()
+    core: str  # the word without the brackets and quotes around it
+    lower: str  # core in lower case
+    is_name_start: bool  # a capitalised word or an acronym ("Gender", "M&E", "ONU", "COs")
+    is_role: bool  # a role or team word
 
     @property
     def is_punctuation(self) -> bool:
         return self.text in (",", ";", "/")
-
-    @property
-    def is_name_start(self) -> bool:
-        """A capitalised word or an acronym ("Gender", "M&E", "ONU", "COs")."""
-        letters = [ch for ch in self.core if ch.isalpha()]
-        return bool(letters) and letters[0].isupper()
 
     @property
     def is_number(self) -> bool:
@@ -188,16 +187,19 @@ class _Token(NamedTuple):  # a tuple: lines are cut into many of them
         return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
     @property
-    def is_role(self) -> bool:
-        return self.lower in _ROLE_WORDS
-
-    @property
     def ends_sentence(self) -> bool:
         return self.text[-1] in _SENTENCE_END_CHARS
 
 
+def _token(text: str, start: int = 0, end: int = 0) -> _Token:
+    core = text.strip(_EDGE_PUNCTUATION)
+    lower = core.lower()
+    first_letter = next((ch for ch in core if ch.isalpha()), "")
+    return _Token(text, start, end, core, lower, first_letter.isupper(), lower in _ROLE_WORDS)
+
+
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [_token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def _separator_at(tokens: list[_Token], k: int, n: int) -> _Separator | None:
     elif tokens[k].lower in _LIST_WORDS:
         size = 1
     else:
-        for words in _CONNECTIVE_WORDS:
+        for words in _CONNECTIVE_WORDS.get(tokens[k].lower, ()):
             if k + len(words) <= n and tuple(t.lower for t in tokens[k : k + len(words)]) == words:
                 size, supporting, strong = len(words), True, True
                 break
@@ -415,7 +417,7 @@ class PageNames:
         tails = []
         for words in sorted(tail for tail in map(_trimmed_tail, shared) if tail):
             size = len(words)
-            before = [_Token(line[-size - 1], 0, 0) for line in lines if _ends_with(line, words)]
+            before = [_token(line[-size - 1]) for line in lines if _ends_with(line, words)]
             after_prose = any(_context_after(word) is _Context.PROSE for word in before)
             tails.append(_Tail(words, len(before), after_prose))
         return tuple(tails)
@@ -549,8 +551,7 @@ def split_parties(
 def _shaped_column(reader: _Reader, tokens: list[_Token]) -> _Column | None:
     """The longest tail of the line shaped like a responsible column, after prose (or, for a
     name that starts with its role word, after a capitalised word of the text)."""
-    found = None
-    for i in range(len(tokens) - 1, max(0, len(tokens) - 1 - _MAX_COLUMN_TOKENS), -1):
+    for i in range(max(1, len(tokens) - _MAX_COLUMN_TOKENS), len(tokens)):
         if tokens[i].is_punctuation:
             continue
         context = _context_before(tokens, i)
@@ -558,8 +559,8 @@ def _shaped_column(reader: _Reader, tokens: list[_Token]) -> _Column | None:
         if context is _Context.PROSE or (context is _Context.NAME and head):
             column = reader.column(i, len(tokens))
             if column is not None:
-                found = column
-    return found
+                return column
+    return None
 
 
 def _column_split(

@@ -152,7 +152,7 @@ def _truncation(
             )
         ]
     if section.cut_at_end:
-        return True, []  # parse_actions has said which action was cut
+        return True, []  # read_actions has said which action was cut
     if not block.has_actions_section:
         why = "the page ends before its Key Actions; the fields read so far are kept"
     elif not section.actions and not section.no_actions_marker:
