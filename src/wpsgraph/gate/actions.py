@@ -288,17 +288,13 @@ def _pipe_rows(lines: list[Line]) -> tuple[list[list[_Cell]], list[Line]]:
     if cell:
         row.append(_joined(cell, table[-1]))
     rows.append(row)
-    return [r for r in rows if _is_row(r)], lines[piped[-1] + 1 :]
+    # The "| --- | --- |" under a header, on one line or a cell a line, is no cell.
+    rows = [[c for c in row if not _PIPE_SEPARATOR.match(c.text)] for row in rows]
+    return [row for row in rows if any(c.text for c in row)], lines[piped[-1] + 1 :]
 
 
 def _joined(parts: list[tuple[Line, str]], at: Line) -> _Cell:
     return _Cell(parts[0][0] if parts else at, join_text([text for _, text in parts]))
-
-
-def _is_row(cells: list[_Cell]) -> bool:
-    """Not empty, and not the "| --- | --- |" line under a header."""
-    texts = [c.text for c in cells if c.text]
-    return bool(texts) and not all(_PIPE_SEPARATOR.match(t) for t in texts)
 
 
 def _column_name(text: str) -> str:
