@@ -831,12 +831,16 @@ def test_html_rows_keep_their_cells_and_a_cell_keeps_its_own_lines() -> None:
 
 def test_a_separator_row_split_over_lines_is_no_row(register: Register) -> None:
     text = read_source(PAGES / "gate-70105.txt")
-    split = text.replace("Comments |\n| 1. Shorten", "Comments |\n|\n--- |\n--- |\n--- |\n--- |\n--- |\n| 1. Shorten")  # fmt: skip
+    separator = "|\n" + "--- |\n" * 5
+    split = text.replace("Comments |\n| 1. Shorten", f"Comments |\n{separator}| 1. Shorten")
     assert split != text
 
     def actions(page: str) -> list[tuple[str, str, list[PartyRef], YearMonth, str]]:
         result = parse_management_response(page, source="p.txt", register=register)
-        recs = result.response.recommendations
-        return [(a.label, a.text, a.parties, a.deadline, a.comments) for r in recs for a in r.actions]  # fmt: skip
+        return [
+            (a.label, a.text, a.parties, a.deadline, a.comments)
+            for r in result.response.recommendations
+            for a in r.actions
+        ]
 
     assert actions(split) == actions(text)
