@@ -31,3 +31,12 @@ def empty_store() -> Iterator[OxigraphStore]:
 
 def load_into(store: OxigraphStore, *paths: Path) -> LoadReport:
     return load_files(list(paths), store)
+
+
+@pytest.fixture(scope="session")
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed loaded into a store on disk, for commands that open a store by its directory."""
+    directory = tmp_path_factory.mktemp("seed") / "store"
+    with open_store(directory) as store:
+        assert not load_files([SEED], store).rejected
+    return directory

@@ -240,11 +240,11 @@ def test_validate_the_store_and_files(
     assert main(["validate", str(bad), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is False
-    assert {r["focus"] for r in report["results"]} == {"https://example.org/a"}
+    assert {r["focusNode"] for r in report["results"]} == {"https://example.org/a"}
     not_rdf = tmp_path / "notes.ttl"
-    not_rdf.write_text("this is not turtle")
+    not_rdf.write_text("@prefix ex: <https://example.org/> .\nthis is not turtle")
     assert main(["validate", str(not_rdf)]) == 2
-    assert "notes.ttl: cannot parse as RDF" in capsys.readouterr().err
+    assert "notes.ttl: line 2, column 1: not valid Turtle: " in capsys.readouterr().err
 
 
 def test_demo_loads_validates_and_answers(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, VOID, Namespace
 
 from wpsgraph.gate.actions import ACTION_STATUSES
 from wpsgraph.paths import (
@@ -129,6 +129,7 @@ SUPER_CLASSES = {
     WPS.Partner: {WPS.Actor},
     WPS.KnowledgeProduct: {SCHEMA.CreativeWork},
     WPS.EvaluationGraph: {PROV.Entity},
+    WPS.LinkedGraph: {PROV.Entity, VOID.Dataset},
     **{cls: {SKOS.Concept} for cls in SCHEME_CLASS.values()},
 }
 SUPER_PROPERTIES = {
@@ -474,6 +475,15 @@ def test_shape_targets_are_declared_wps_classes(ontology: Graph, shapes: Graph) 
     assert all(str(t).startswith(WPS_NS) for t in targets)
 
 
+def test_subjects_of_targets_are_declared_wps_properties(ontology: Graph, shapes: Graph) -> None:
+    properties = set(ontology.subjects(RDF.type, OWL.DatatypeProperty)) | set(
+        ontology.subjects(RDF.type, OWL.ObjectProperty)
+    )
+    targets = set(shapes.objects(None, SH.targetSubjectsOf))
+    assert targets <= properties, targets - properties
+    assert all(str(t).startswith(WPS_NS) for t in targets)
+
+
 def test_shape_classes_are_declared(ontology: Graph, shapes: Graph) -> None:
     classes = set(ontology.subjects(RDF.type, OWL.Class)) | EXTERNAL_CLASSES
     used = set(shapes.objects(None, SH["class"]))
@@ -489,6 +499,7 @@ def test_every_emitted_class_has_a_shape(shapes: Graph) -> None:
         WPS.RecommendationResponse,
         WPS.KeyAction,
         WPS.EvaluationGraph,
+        WPS.LinkedGraph,
         WPS.Actor,
     }
     assert emitted <= targets, emitted - targets

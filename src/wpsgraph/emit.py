@@ -33,6 +33,9 @@ VOCABULARY_GRAPHS = {
 # The actors of a user's own register files (wpsgraph load --register), kept apart from the
 # shipped register: replaced by a load given --register, left as it is by one that is not.
 LOCAL_REGISTER_GRAPH = URIRef(BASE + "graph/local-register")
+# The whole dataset a store holds, and its summary of the evaluation graphs (wpsgraph describe).
+DATASET = URIRef(BASE + "dataset")
+EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
@@ -49,6 +52,16 @@ def recommendation_iri(evaluation: URIRef, number: int) -> URIRef:
 
 def action_iri(recommendation: URIRef, number: int) -> URIRef:
     return URIRef(f"{recommendation}/action/{number}")
+
+
+def linked_graph_iri(name: str) -> URIRef:
+    """The named graph of a graph imported by 'wpsgraph link' (name: a slug)."""
+    return URIRef(f"{BASE}linked/{name}/graph")
+
+
+def linkset_iri(name: str) -> URIRef:
+    """The VoID linkset (and named graph) matching a linked graph's actors to the register."""
+    return URIRef(f"{BASE}linked/{name}/linkset")
 
 
 def gate_url(evaluation_id: str) -> str:

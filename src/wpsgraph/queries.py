@@ -4,10 +4,11 @@ Also the read-only check for user-supplied SPARQL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -15,6 +16,9 @@ from rdflib.namespace import XSD
 from wpsgraph.errors import QueryError
 from wpsgraph.paths import QUERIES_DIR
 from wpsgraph.store import SelectResult, Store
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 _HEADER_LINE = re.compile(r"^#\s?(?P<body>.*)$")
 _FIELD = re.compile(r"^(?P<key>title|question|note|param):\s*(?P<value>.*)$")
@@ -158,11 +162,14 @@ def canned_results(
     return store.select_results(query.sparql, fmt, bindings, drop=bindings.keys())
 
 
-def check_read_only(sparql: str, named_graphs: list[URIRef]) -> str:
-    """Refuse updates, SERVICE and FROM of graphs the store does not hold (nothing is fetched).
+def check_read_only(sparql: str, named_graphs: list[URIRef], services: Collection[str] = ()) -> str:
+    """Refuse updates, FROM of graphs the store does not hold (nothing is fetched), and SERVICE
+    unless its endpoint is one of services, the operator's allow-list (--federate URL), compared
+    as exact IRIs; a SERVICE whose endpoint is a variable is always refused.
     Returns the query form: SELECT, ASK, CONSTRUCT or DESCRIBE."""
     # rdflib's SPARQL grammar takes ~50 ms to import: only here, so 'wpsgraph query' skips it.
     from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
@@ -176,8 +183,11 @@ def check_read_only(sparql: str, named_graphs: list[URIRef]) -> str:
         raise QueryError(
             f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
         ) from None
-    if _contains(parsed, "ServiceGraphPattern"):
-        raise QueryError("SERVICE is refused: queries run on the local store only")
+    prologue = translatePrologue(parsed[0], None)
+    for service in _found(parsed, "ServiceGraphPattern"):
+        endpoint = prologue.absolutize(service.term)
+        if not isinstance(endpoint, URIRef) or str(endpoint) not in services:
+            raise QueryError(_service_refusal(endpoint, services))
     held = set(named_graphs)
     # CompValue.get returns the key itself when absent; attribute access returns None.
     for clause in parsed[1].datasetClause or []:
@@ -201,14 +211,24 @@ def _is_update(sparql: str) -> bool:
     return True
 
 
-def _contains(node: object, name: str) -> bool:
+def _service_refusal(endpoint: object, services: Collection[str]) -> str:
+    if not services:
+        return "SERVICE is refused: queries run on the local store only"
+    named = f"<{endpoint}>" if isinstance(endpoint, URIRef) else f"a variable endpoint ({endpoint})"
+    allowed = ", ".join(f"<{s}>" for s in services)
+    return f"SERVICE {named} is refused: only the endpoints allowed with --federate are ({allowed})"
+
+
+def _found(node: object, name: str) -> Iterator[CompValue]:
+    """Every parse-tree node of the given name, depth first."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if isinstance(node, CompValue):
         if node.name == name:
-            return True
-        return any(_contains(v, name) for v in node.values())
-    if isinstance(node, list | tuple | ParseResults):
-        return any(_contains(v, name) for v in node)
-    return False
+            yield node
+        for value in node.values():
+            yield from _found(value, name)
+    elif isinstance(node, list | tuple | ParseResults):
+        for value in node:
+            yield from _found(value, name)

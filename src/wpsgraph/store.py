@@ -10,6 +10,7 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -19,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from wpsgraph.errors import QueryError, StoreError
+from wpsgraph.jsonld import write_document
 from wpsgraph.vocab import PREFIXES
 
 Term = URIRef | BNode | Literal
@@ -220,6 +222,9 @@ class OxigraphStore:
 
     def export(self, out: IO[bytes], fmt: str) -> None:
         rdf_format = EXPORT_FORMATS[fmt]
+        if rdf_format is ox.RdfFormat.JSON_LD:
+            write_document(out, self._expanded_graphs())
+            return
         if rdf_format.supports_datasets:
             self._store.dump(out, format=rdf_format)
             return
@@ -230,6 +235,15 @@ class OxigraphStore:
         ox.serialize(
             union, out, format=rdf_format, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
+
+    def _expanded_graphs(self) -> Iterator[bytes]:
+        """Each graph as the engine's expanded JSON-LD, one at a time (the default graph first,
+        when it holds anything): compaction never holds the whole store."""
+        graphs: list[ox.DefaultGraph | ox.NamedNode] = [ox.DefaultGraph()]
+        graphs += [ox.NamedNode(name) for name in self.named_graphs()]
+        for name in graphs:
+            quads = self._store.quads_for_pattern(None, None, None, name)
+            yield ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -313,6 +327,19 @@ def _csv_field(term: dict[str, str] | None) -> str:
     return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
 
 
+def last_written(directory: Path) -> datetime | None:
+    """When an on-disk store last took data: the newest of its tables and non-empty write-ahead
+    logs (RocksDB's *.sst and *.log; its other files change whenever it is opened for writing).
+    Opening the store for writing may also replay a log into a new table, so this can be later
+    than the last change, never earlier. None for a folder that holds no store."""
+    times = [
+        path.stat().st_mtime
+        for path in directory.glob("*")
+        if path.suffix == ".sst" or (path.suffix == ".log" and path.stat().st_size > 0)
+    ]
+    return datetime.fromtimestamp(max(times), UTC) if times else None
+
+
 @contextmanager
 def open_store(directory: Path | None, *, read_only: bool = False) -> Iterator[OxigraphStore]:
     store = OxigraphStore.open(directory, read_only=read_only)
@@ -342,9 +369,18 @@ engine_term = lru_cache(maxsize=1 << 16)(to_oxigraph)
 
 def ntriples(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
     """Canonical N-Triples of rdflib-term triples, serialized by the engine (fast, exact)."""
+    return _engine_serialized(triples, ox.RdfFormat.N_TRIPLES)
+
+
+def expanded_jsonld(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
+    """Expanded JSON-LD of rdflib-term triples, serialized by the engine (see jsonld.py)."""
+    return _engine_serialized(triples, ox.RdfFormat.JSON_LD)
+
+
+def _engine_serialized(triples: Iterable[tuple[Term, Term, Term]], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(
         (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
-        format=ox.RdfFormat.N_TRIPLES,
+        format=fmt,
     )
 
 

@@ -42,6 +42,11 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    LinkedGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -71,6 +76,7 @@ class WPS(DefinedNamespace):
     status: URIRef
     mentions: URIRef
     partySeparation: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
     evaluationType: URIRef
@@ -106,6 +112,7 @@ SCHEMA = ClosedNamespace(
         "agent",
         "participant",
         "mentions",
+        "sameAs",
         "PotentialActionStatus",
         "ActiveActionStatus",
         "CompletedActionStatus",
