@@ -353,3 +353,27 @@ def test_evaluation_type_and_party_separation_are_emitted(pages_store: OxigraphS
         ("Shape of a name", 6),
         ("Table cell", 6),
     ]
+
+
+def test_several_local_register_files_are_read_in_order(
+    tmp_path: Path, local_register: Path
+) -> None:
+    second = tmp_path / "more.ttl"
+    second.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<{UNIT}esaro> skos:altLabel \"Bureau régional pour l'Afrique de l'Est\"@fr .\n",
+        encoding="utf-8",
+    )
+    files = (local_register, second)
+    assert Register.load(extra=files).resolve("Bureau régional pour l'Afrique de l'Est") == (
+        "esaro",
+    )
+    with open_store(None) as store:
+        report = load_files([PAGES / "gate-70106.txt"], store, LoadOptions(register_files=files))
+        assert not report.rejected
+        labels = store.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE { GRAPH "
+            f"<https://w3id.org/wpsgraph/graph/local-register> {{ <{UNIT}esaro> skos:altLabel "
+            "?label } }"
+        )
+        assert [str(r["label"]) for r in labels.rows] == ["Bureau régional pour l'Afrique de l'Est"]
