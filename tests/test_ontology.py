@@ -47,8 +47,14 @@ SCHEME_CLASS = {
     "operating-principle": WPS.OperatingPrinciple,
     "organizational-priority": WPS.OrganizationalPriority,
     "uneg-criterion": WPS.UNEGCriterion,
+    "party-separation": WPS.PartySeparation,
 }
-SCHEMES_WITHOUT_NOT_APPLICABLE = {"action-status", "approval-status", "office-type"}
+SCHEMES_WITHOUT_NOT_APPLICABLE = {
+    "action-status",
+    "approval-status",
+    "office-type",
+    "party-separation",
+}
 ACTION_STATUS_TYPES = {
     SCHEMA.PotentialActionStatus,
     SCHEMA.ActiveActionStatus,
@@ -148,6 +154,7 @@ RANGES = {
     WPS.planPeriodEnd: XSD.gYear,
     WPS.number: XSD.integer,
     WPS.evaluationId: XSD.string,
+    WPS.evaluationType: XSD.string,
     WPS.slug: XSD.string,
     WPS.sourceFile: XSD.string,
     WPS.sourceSha256: XSD.string,

@@ -280,6 +280,34 @@ GOLDEN: dict[str, Golden] = {
         ),
         [],
     ),
+    # Every party of the seed is in the register: the rows of the two curation queries are in
+    # test_curation.py, on pages whose parties the register lacks.
+    "unresolved-parties": Golden(
+        (
+            "name",
+            "actions_in_all",
+            "evaluations",
+            "evaluation",
+            "evaluation_id",
+            "evaluation_title",
+            "actions_on_page",
+        ),
+        [],
+    ),
+    "unseparated-parties": Golden(
+        (
+            "evaluation",
+            "evaluation_id",
+            "evaluation_title",
+            "recommendation",
+            "recommendation_label",
+            "action",
+            "action_label",
+            "text",
+            "deadline",
+        ),
+        [],
+    ),
     "search": Golden(
         (
             "kind",

@@ -198,6 +198,19 @@ EXPECTED: dict[str, tuple[set[Result], set[Result]]] = {
         },
         set(),
     ),
+    "warning-party-not-separated": (
+        {
+            Result(
+                SH.Warning,
+                ACTION_1,
+                WPSH["KeyAction-partySeparation-review"],
+                SH.InConstraintComponent,
+                WPS.partySeparation,
+                URIRef(BASE + "scheme/party-separation/not-separated"),
+            )
+        },
+        set(),
+    ),
     "invalid-actor-without-label": (
         {
             violation(

@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--source-url",
         help="the page's URL (one file only); by default the GATE page of the evaluation id",
     )
+    load.add_argument(
+        "--register",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a local register file in Turtle (the form of ontology/register/*.ttl), read with "
+        "the shipped register and written to the store's local-register graph (repeatable)",
+    )
     load.add_argument("--strict", action="store_true", help="reject files with warnings")
     load.add_argument(
         "--jobs",
@@ -395,6 +404,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         source_url=args.source_url,
         strict=args.strict,
         jobs=args.jobs,
+        register_files=tuple(args.register),
     )
     with open_store(_store_dir(args)) as store, _load_progress(args.quiet) as progress:
         report = load_files(args.paths, store, options, progress=progress)

@@ -141,13 +141,15 @@ def validate_graph(data: Graph) -> ValidationReport:
 
 def validate_graphs(
     graphs: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]],
+    context: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]] | None = None,
 ) -> dict[URIRef, ValidationReport]:
     """A batch of evaluation graphs (key: named graph IRI) in one engine run over their union with
-    the vocabulary, as the store will hold them. Each result goes to the graphs in which its focus
-    node is a subject (an evaluation's nodes live only in its own graph). Results on vocabulary
-    nodes (register actors, concepts) that no given graph describes go to no graph: the project's
-    tests keep the vocabulary conformant, and validate_store reports such results."""
-    store = _memory_store(graphs)
+    the vocabulary (and the context graphs, such as a local register), as the store will hold
+    them. Each result goes to the graphs in which its focus node is a subject (an evaluation's
+    nodes live only in its own graph). Results on vocabulary nodes (register actors, concepts)
+    that no given graph describes go to no graph: the project's tests keep the vocabulary
+    conformant, and validate_store reports such results."""
+    store = _memory_store({**(context or {}), **graphs})
     owners: dict[Term, list[URIRef]] = {}
     for name, triples in graphs.items():
         for subject in {s for s, _, _ in triples}:

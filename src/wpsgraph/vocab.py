@@ -55,6 +55,7 @@ class WPS(DefinedNamespace):
     OperatingPrinciple: URIRef
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
+    PartySeparation: URIRef
     # object properties
     respondsTo: URIRef
     respondingUnit: URIRef
@@ -74,9 +75,11 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    partySeparation: URIRef
     externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
+    evaluationType: URIRef
     number: URIRef
     printedLabel: URIRef
     text: URIRef
