@@ -169,6 +169,8 @@ def test_a_store_of_such_pages_conforms(pages_store: OxigraphStore) -> None:
     # The two actions whose party could not be separated are warnings, never violations.
     flagged = {r.focus for r in report.warnings if r.path and r.path.endswith("partySeparation")}
     assert flagged == {EVAL + "70101/rec/2/action/3", EVAL + "70104/rec/1/action/3"}
+    # ... so the violation query, which must return no rows on valid data, returns none.
+    assert rows(pages_store, "key-action-violation") == []
 
 
 # --- a local register, and a reload that links ----------------------------------------------
