@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed loaded once into an in-memory store."""
+"""Shared fixtures: the seed loaded once into an in-memory store and once into a store on disk
+served by wpsgraph serve, and the store the golden canned-query tests run on."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving import running_server
 from wpsgraph.loader import LoadOptions, LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
-from wpsgraph.store import OxigraphStore, open_store
+from wpsgraph.serve.server import Server
+from wpsgraph.store import OxigraphStore, Store, open_store
 
 SEED = DATA_DIR / "gate-11818.txt"
 SEED_EVALUATION = "https://w3id.org/wpsgraph/eval/unwomen/gate-11818"
@@ -26,6 +29,14 @@ def seed_store() -> Iterator[OxigraphStore]:
         yield store
 
 
+@pytest.fixture(scope="session")
+def query_store(seed_store: OxigraphStore) -> Store:
+    """The seed behind the Store protocol, for tests that must hold on every backend (the golden
+    canned-query answers, paging): compare lexical values, never engine-specific terms. Today the
+    embedded store; other backends join as parameters of this fixture."""
+    return seed_store
+
+
 @pytest.fixture
 def empty_store() -> Iterator[OxigraphStore]:
     with open_store(None) as store:
@@ -34,3 +45,19 @@ def empty_store() -> Iterator[OxigraphStore]:
 
 def load_into(store: OxigraphStore, *paths: Path) -> LoadReport:
     return load_files(list(paths), store)
+
+
+@pytest.fixture(scope="session")
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed loaded into a store on disk, for commands that open a store by its directory."""
+    directory = tmp_path_factory.mktemp("seed") / "store"
+    with open_store(directory) as store:
+        assert not load_files([SEED], store, LoadOptions(observed=SEED_OBSERVED)).rejected
+    return directory
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_store_dir: Path) -> Iterator[Server]:
+    """wpsgraph serve over the seed, shared by the tests that do not meet its limits."""
+    with running_server(seed_store_dir) as server:
+        yield server

@@ -46,7 +46,7 @@ def test_deadline_slippage(history_store: OxigraphStore) -> None:
     assert columns(history_store, "deadline-slippage") == [
         "evaluation",
         "evaluation_id",
-        "title",
+        "evaluation_title",
         "action",
         "recommendation_number",
         "action_number",
@@ -67,7 +67,7 @@ def test_deadline_slippage(history_store: OxigraphStore) -> None:
 def test_status_history_of_one_action(history_store: OxigraphStore) -> None:
     assert columns(history_store, "status-history", evaluation="4242", action="2.2") == [
         "evaluation_id",
-        "title",
+        "evaluation_title",
         "key_action",
         "recommendation_number",
         "action_number",
@@ -141,7 +141,7 @@ def test_stale_actions(history_store: OxigraphStore) -> None:
     assert columns(history_store, "stale-actions") == [
         "evaluation",
         "evaluation_id",
-        "title",
+        "evaluation_title",
         "action",
         "recommendation_number",
         "action_number",

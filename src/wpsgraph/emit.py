@@ -35,6 +35,13 @@ VOCABULARY_GRAPHS = {
     "schemes": URIRef(BASE + "graph/schemes"),
     "register": URIRef(BASE + "graph/register"),
 }
+# The actors of a user's own register files (wpsgraph load --register), kept apart from the
+# shipped register: replaced by a load given --register, left as it is by one that is not.
+LOCAL_REGISTER_GRAPH = URIRef(BASE + "graph/local-register")
+# The whole dataset a store holds, and its summary of the evaluation graphs (wpsgraph describe).
+DATASET = URIRef(BASE + "dataset")
+EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
+HISTORY_SUBSET = URIRef(BASE + "dataset/history")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
@@ -78,6 +85,16 @@ def observation_iri(version: URIRef, recommendation: int, action: int) -> URIRef
 
 def date_source_iri(source: DateSource) -> URIRef:
     return URIRef(f"{BASE}scheme/observed-date-source/{source.value}")
+
+
+def linked_graph_iri(name: str) -> URIRef:
+    """The named graph of a graph imported by 'wpsgraph link' (name: a slug)."""
+    return URIRef(f"{BASE}linked/{name}/graph")
+
+
+def linkset_iri(name: str) -> URIRef:
+    """The VoID linkset (and named graph) matching a linked graph's actors to the register."""
+    return URIRef(f"{BASE}linked/{name}/linkset")
 
 
 def gate_url(evaluation_id: str) -> str:
@@ -204,6 +221,8 @@ def _emit_evaluation(
     em.node(evaluation, WPS.Evaluation, response.line)
     em.add(evaluation, WPS.evaluationId, Literal(source.evaluation_id))
     em.text(evaluation, DCTERMS.title, response.title)
+    if response.evaluation_type:
+        em.add(evaluation, WPS.evaluationType, Literal(response.evaluation_type))
     if source.org_id in em.register.actors:
         em.add(evaluation, DCTERMS.publisher, em.actor(source.org_id))
 
@@ -298,6 +317,14 @@ def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
         em.add(node, WPS.responsibleText, Literal(action.responsible_text))
     for party in action.parties:
         _emit_party(em, node, party)
+    em.concept(
+        node,
+        WPS.partySeparation,
+        WPS.PartySeparation,
+        action.separation.value,
+        "Party separation",
+        action.line,
+    )
     em.add(node, WPS.deadline, Literal(str(action.deadline), datatype=XSD.gYearMonth))
     em.add(node, WPS.deadlineDate, Literal(_last_day(action), datatype=XSD.date))
     status = em.concept(node, WPS.status, WPS.ActionStatus, action.status, "Status", action.line)
@@ -448,12 +475,16 @@ def _emit_observation(
 
 def emit_history(timeline: list[Version]) -> dict[Triple, None]:
     """An evaluation's history graph, from its versions in observed order (oldest first, each
-    with its actions): each version is a prov:wasRevisionOf the one before it, each action
-    observation a prov:wasRevisionOf the same action's previous observation, with what follows
-    from the order (first observed, status since, deadline moved from)."""
-    triples: dict[Triple, None] = {
-        (later.iri, PROV.wasRevisionOf, earlier.iri): None for earlier, later in pairwise(timeline)
-    }
+    with its actions): the graph is derived from them, each version is a prov:wasRevisionOf the
+    one before it, each action observation a prov:wasRevisionOf the same action's previous
+    observation, with what follows from the order (first observed, status since, deadline
+    moved from)."""
+    graph = history_graph_iri(timeline[0].evaluation)
+    triples: dict[Triple, None] = {(graph, RDF.type, WPS.HistoryGraph): None}
+    for version in timeline:
+        triples[(graph, PROV.wasDerivedFrom, version.iri)] = None
+    for earlier, later in pairwise(timeline):
+        triples[(later.iri, PROV.wasRevisionOf, earlier.iri)] = None
     for facts in observation_facts(timeline):
         numbers = (facts.action.recommendation, facts.action.action)
         node = observation_iri(facts.version.iri, *numbers)

@@ -183,7 +183,7 @@ def describe(version: Version, placement: Placement) -> str:
 def describe_same_bytes(recorded: Version) -> str:
     return (
         f"same bytes as the version observed {recorded.observed.day} "
-        f"({recorded.file_name}): nothing added"
+        f"({recorded.file_name}): no new version"
     )
 
 

@@ -31,9 +31,9 @@ from wpsgraph.errors import SourceError, WpsGraphError
 from wpsgraph.gate import parse_management_response
 from wpsgraph.gate.source import read_bytes, source_text
 from wpsgraph.history import Version
+from wpsgraph.local_register import load_register, local_register_graphs
 from wpsgraph.model import ParseResult, ParseWarning, SourceInfo
 from wpsgraph.observation import check_stated, dated_name, observed
-from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.register import NameMatch, Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
 from wpsgraph.store import Store, ntriples
@@ -85,11 +85,13 @@ class LoadOptions:
     strict: bool = False  # warnings reject the file
     jobs: int | None = None  # worker processes for parsing; None: one per CPU
     observed: date | None = None  # the day every file was observed (--observed)
+    register_files: tuple[Path, ...] = ()  # local register files, read with the shipped one
 
 
-@lru_cache(maxsize=1)
-def _register() -> _Remembering:
-    return _Remembering(Register.load(REGISTER_DIR).actors)
+@lru_cache(maxsize=4)
+def _register(files: tuple[Path, ...]) -> _Remembering:
+    """The register (with the local files' names) the parser and the emitter use."""
+    return _Remembering(load_register(files).actors)
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,8 +157,11 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file's graph; raises SourceError/WpsGraphError to
     reject it. No history: the source has no observed date here."""
-    emitted = _emit(_read_source(path, options, None))
-    return emitted, validate_graphs({emitted.graph_iri: emitted.triples})[emitted.graph_iri]
+    emitted = _emit(_read_source(path, options, None), options)
+    context = local_register_graphs(options.register_files)
+    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
+        emitted.graph_iri
+    ]
 
 
 @dataclass
@@ -171,7 +176,8 @@ class _Source:
 def _read_source(path: Path, options: LoadOptions, loaded_at: datetime | None) -> _Source:
     """loaded_at None: no observation (prepare, which emits no history)."""
     text, digest = _read(path)
-    parsed = parse_management_response(text, source=str(path), register=_register())
+    register = _register(options.register_files)
+    parsed = parse_management_response(text, source=str(path), register=register)
     evaluation_id = evaluation_id_for(path, options.evaluation_id)
     when = None if loaded_at is None else observed(path, text, options.observed, loaded_at)
     info = SourceInfo(
@@ -185,14 +191,16 @@ def _read_source(path: Path, options: LoadOptions, loaded_at: datetime | None) -
     return _Source(path, parsed, info)
 
 
-def _emit(source: _Source) -> Emitted:
-    emitted = emit_evaluation(source.parsed.response, source.info, _register(), _concepts())
+def _emit(source: _Source, options: LoadOptions) -> Emitted:
+    register = _register(options.register_files)
+    emitted = emit_evaluation(source.parsed.response, source.info, register, _concepts())
     emitted.warnings[:0] = source.parsed.warnings
     return emitted
 
 
-def _emit_version(source: _Source) -> EmittedVersion:
-    return emit_version(source.parsed.response, source.info, _concepts(), _register())
+def _emit_version(source: _Source, options: LoadOptions) -> EmittedVersion:
+    register = _register(options.register_files)
+    return emit_version(source.parsed.response, source.info, _concepts(), register)
 
 
 def _read(path: Path) -> tuple[str, str]:
@@ -232,7 +240,10 @@ def load_files(
         raise WpsGraphError("--evaluation-id and --source-url need exactly one file")
     loaded_at = datetime.now(UTC).replace(microsecond=0)  # the precision stores keep
     check_stated(options.observed, loaded_at)
-    writer = _Writer(store, bulk=store.is_empty())
+    # A bad local register file stops the load before anything is written.
+    load_register(options.register_files)
+    local = _serialized(local_register_graphs(options.register_files))
+    writer = _Writer(store, bulk=store.is_empty(), vocabulary={**vocabulary_ntriples(), **local})
     # Into a store that was empty, nothing is recorded but what this load writes, and a chunk
     # holds every file of its evaluations: there is nothing to read back.
     recorder = Recorder(None if writer.bulk else store, partial(_current, options, loaded_at))
@@ -284,8 +295,9 @@ def _current(options: LoadOptions, loaded_at: datetime, item: Prepared) -> Prepa
     if item.version is None or source.info.sha256 != item.version.sha256:
         error = f"{source.path}: the file changed while it was being loaded"
         return Prepared(FileReport(source.path, Outcome.REJECTED, error=error))
-    emitted = _emit(source)
-    validation = validate_graphs({emitted.graph_iri: emitted.triples})[emitted.graph_iri]
+    emitted = _emit(source, options)
+    context = local_register_graphs(options.register_files)
+    validation = validate_graphs({emitted.graph_iri: emitted.triples}, context)[emitted.graph_iri]
     report = _judged(source.path, emitted, validation, options)
     if report.outcome is Outcome.REJECTED:
         return Prepared(report)
@@ -303,9 +315,10 @@ class _Writer:
     """Collects accepted graphs and writes them: transactionally, BATCH_FILES at a time, or, into
     a store that was empty, by bulk loads of BULK_FILES (fewer, larger on-disk files)."""
 
-    def __init__(self, store: Store, *, bulk: bool) -> None:
+    def __init__(self, store: Store, *, bulk: bool, vocabulary: dict[URIRef, bytes]) -> None:
         self.store = store
         self.bulk = bulk
+        self.vocabulary = vocabulary
         self.pending: dict[URIRef, bytes] = {}
         self.files = 0  # files whose graphs are pending
         self.wrote = False
@@ -317,7 +330,7 @@ class _Writer:
         limit = BULK_FILES if self.bulk else BATCH_FILES
         if not self.pending or (not final and self.files < limit):
             return
-        batch = self.pending if self.wrote else {**vocabulary_ntriples(), **self.pending}
+        batch = self.pending if self.wrote else {**self.vocabulary, **self.pending}
         self.wrote = True  # before the write: a bulk load that fails half-way has written
         if self.bulk:
             self.store.bulk_add(batch)
@@ -364,12 +377,13 @@ def prepare_chunk(paths: list[Path], options: LoadOptions, loaded_at: datetime) 
     latest: dict[int, Emitted] = {}
     for group in _by_evaluation(sources, items):
         for index in group:
-            versions[index] = _emit_version(sources[index])
-        latest[group[-1]] = _emit(sources[group[-1]])
-    _register().forget()
+            versions[index] = _emit_version(sources[index], options)
+        latest[group[-1]] = _emit(sources[group[-1]], options)
+    _register(options.register_files).forget()
     reports = validate_graphs(
         {v.graph_iri: v.triples for v in versions.values()}
-        | {e.graph_iri: e.triples for e in latest.values()}
+        | {e.graph_iri: e.triples for e in latest.values()},
+        local_register_graphs(options.register_files),
     )
     for index, version in versions.items():
         items[index] = _version_prepared(
@@ -424,7 +438,7 @@ def _clash_report(first: _Source, second: _Source) -> Prepared:
             second.path,
             Outcome.OK,
             evaluation,
-            history=f"same bytes as {first.path}: nothing added",
+            history=f"same bytes as {first.path}: no new version",
             compared=True,
         )
     )
@@ -509,10 +523,11 @@ def _shape_result(
 
 @lru_cache(maxsize=1)
 def vocabulary_ntriples() -> dict[URIRef, bytes]:
-    return {
-        name: graph.serialize(format="nt", encoding="utf-8")
-        for name, graph in vocabulary_graphs().items()
-    }
+    return _serialized(vocabulary_graphs())
+
+
+def _serialized(graphs: dict[URIRef, Graph]) -> dict[URIRef, bytes]:
+    return {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
 
 
 def vocabulary_graphs() -> dict[URIRef, Graph]:

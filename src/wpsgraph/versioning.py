@@ -75,19 +75,30 @@ class Recorder:
     def _placed(
         self, chunk: list[Prepared], indices: list[int], recorded: list[Version]
     ) -> Placement:
-        """The chunk's versions placed among the recorded ones, once the latest version has its
-        full graph: a chunk builds it for the latest of its own files, but the store may hold
-        versions that make another file the latest."""
+        """The chunk's versions placed among the recorded ones, once the file that is the
+        latest version (new, or the same bytes as the recorded latest) has its full graph: a
+        chunk builds it for the latest of its own files, but the store may hold versions that
+        make another file the latest."""
         while True:
             new = [v for i in indices if (v := chunk[i].version) is not None]
             placement = place(recorded, new)
-            latest = placement.latest
-            if latest is None or latest not in placement.added:
-                return placement
-            index = next(i for i in indices if chunk[i].version == latest)
-            if chunk[index].current is not None:
+            index = _latest_file(chunk, indices, placement)
+            if index is None or chunk[index].current is not None:
                 return placement
             chunk[index] = self.prepare_current(chunk[index])
+
+
+def _latest_file(chunk: list[Prepared], indices: list[int], placement: Placement) -> int | None:
+    """The chunk's file holding the latest version's bytes, if any: its graph becomes (or, for
+    bytes already recorded, is read again as) the evaluation's graph, so that a reload with a
+    larger register or a better parser refreshes the current state without adding a version."""
+    latest = placement.latest
+    if latest is None:
+        return None
+    return next(
+        (i for i in indices if (v := chunk[i].version) is not None and v.sha256 == latest.sha256),
+        None,
+    )
 
 
 def _writes(
@@ -105,15 +116,17 @@ def _writes(
             compared=placement.before(version) is not None,
             triples=item.version_triples,
         )
-        if placement.latest is not None and version.iri == placement.latest.iri:
-            assert item.current is not None  # Recorder._placed built it
-            writes.append(item.current)
-            item.report.triples += item.current_triples
     for sha, recorded in placement.same_bytes.items():
         item = chunk[by_sha[sha]]
         item.report = replace(
             item.report, history=describe_same_bytes(recorded), compared=True, triples=0
         )
+    latest = _latest_file(chunk, indices, placement)
+    if latest is not None:
+        item = chunk[latest]
+        assert item.current is not None  # Recorder._placed built it
+        writes.append(item.current)
+        item.report.triples += item.current_triples
     if placement.added:
         writes.append((history_graph_iri(evaluation), ntriples(emit_history(placement.timeline))))
     return writes

@@ -44,6 +44,12 @@ class WPS(DefinedNamespace):
     EvaluationGraph: URIRef
     SourceVersion: URIRef
     ActionObservation: URIRef
+    HistoryGraph: URIRef
+    LinkedGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -53,6 +59,7 @@ class WPS(DefinedNamespace):
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
     ObservedDateSource: URIRef
+    PartySeparation: URIRef
     # object properties
     respondsTo: URIRef
     respondingUnit: URIRef
@@ -77,8 +84,11 @@ class WPS(DefinedNamespace):
     observedIn: URIRef
     observedStatus: URIRef
     observedDateSource: URIRef
+    partySeparation: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
+    evaluationType: URIRef
     number: URIRef
     printedLabel: URIRef
     text: URIRef
@@ -119,6 +129,7 @@ SCHEMA = ClosedNamespace(
         "agent",
         "participant",
         "mentions",
+        "sameAs",
         "PotentialActionStatus",
         "ActiveActionStatus",
         "CompletedActionStatus",
