@@ -20,12 +20,8 @@ the issue sets their target: < 1 s each.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -33,7 +29,7 @@ from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from bench import WPSGRAPH, du_mib, measured
+from bench import WPSGRAPH, du_mib, measured, run_sizes
 from serve_bench import canned_csv, serving
 
 from wpsgraph.queries import canned_results, discover
@@ -236,20 +232,7 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results" / f"history-{date.today()}.json"
     )
-    args = parser.parse_args()
-    results = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        work = Path(tempfile.mkdtemp(prefix=f"wpsgraph-history-{n}-"))
-        try:
-            results.append(bench_size(n, args, work))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        print(f"N={n:,} done", file=sys.stderr, flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "date": str(date.today())}
-    args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
-    print(table(results))
-    print(f"\n(JSON: {args.out})")
+    run_sizes(parser.parse_args(), bench_size, table, "wpsgraph-history")
 
 
 if __name__ == "__main__":

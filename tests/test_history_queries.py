@@ -1,6 +1,7 @@
 """Golden answers of the history queries on hand-written versions of two small pages
 (tests/fixtures/history): gate-4242 observed on 2023-01-15, 2023-07-15 (file names) and 2024-07-20
-(a SingleFile save date), gate-5151 on 2023-03-01 and 2024-03-01."""
+(a SingleFile save date), gate-5151 on 2023-03-01 and 2024-03-01. Their columns, and their answers
+on the one-version seed, are in tests/test_queries.py's GOLDEN."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.test_queries import GOLDEN
 from wpsgraph.errors import QueryError
 from wpsgraph.loader import Outcome, load_files
 from wpsgraph.paths import PROJECT_ROOT
@@ -43,19 +45,7 @@ def action(rec: int, n: int, evaluation: str = EV) -> str:
 
 
 def test_deadline_slippage(history_store: OxigraphStore) -> None:
-    assert columns(history_store, "deadline-slippage") == [
-        "evaluation",
-        "evaluation_id",
-        "evaluation_title",
-        "action",
-        "recommendation_number",
-        "action_number",
-        "from_deadline",
-        "to_deadline",
-        "months",
-        "previously_seen",
-        "seen",
-    ]
+    assert columns(history_store, "deadline-slippage") == list(GOLDEN["deadline-slippage"].columns)
     assert rows(history_store, "deadline-slippage") == [
         (EV, "4242", TITLE, action(1, 1), "1", "1", "2023-06", "2023-12", "6", "2023-07-15",
          "2024-07-20"),
@@ -65,19 +55,8 @@ def test_deadline_slippage(history_store: OxigraphStore) -> None:
 
 
 def test_status_history_of_one_action(history_store: OxigraphStore) -> None:
-    assert columns(history_store, "status-history", evaluation="4242", action="2.2") == [
-        "evaluation_id",
-        "evaluation_title",
-        "key_action",
-        "recommendation_number",
-        "action_number",
-        "observed",
-        "status",
-        "deadline",
-        "comments",
-        "source_file",
-        "date_source",
-    ]
+    named = columns(history_store, "status-history", evaluation="4242", action="2.2")
+    assert named == list(GOLDEN["status-history"].columns)
     expected = [
         ("4242", TITLE, action(2, 2), "2", "2", "2023-01-15", "Not Initiated", "2025-06", "",
          "gate-4242_2023-01-15.txt", "file-name"),
@@ -119,14 +98,9 @@ def test_status_history_of_one_evaluation(history_store: OxigraphStore) -> None:
 
 
 def test_time_to_completion(history_store: OxigraphStore) -> None:
-    assert columns(history_store, "time-to-completion") == [
-        "grouping",
-        "category",
-        "completed_actions",
-        "average_months",
-        "shortest_months",
-        "longest_months",
-    ]
+    assert columns(history_store, "time-to-completion") == list(
+        GOLDEN["time-to-completion"].columns
+    )
     # 4242 1.2: first seen 2023-01-15, completed 2023-07-15 (6 months); 5151 1.1: 2023-03-01 to
     # 2024-03-01 (12 months); 5151 1.2 was completed when first seen and does not count.
     assert rows(history_store, "time-to-completion") == [
@@ -138,19 +112,7 @@ def test_time_to_completion(history_store: OxigraphStore) -> None:
 
 
 def test_stale_actions(history_store: OxigraphStore) -> None:
-    assert columns(history_store, "stale-actions") == [
-        "evaluation",
-        "evaluation_id",
-        "evaluation_title",
-        "action",
-        "recommendation_number",
-        "action_number",
-        "status",
-        "deadline",
-        "status_since",
-        "last_observed",
-        "months_unchanged",
-    ]
+    assert columns(history_store, "stale-actions") == list(GOLDEN["stale-actions"].columns)
     # 2.1 has been Initiated since the first version, deadline 2022-12; 1.1 since the second,
     # deadline moved to 2023-12; both still open when the 2024-07-20 version was saved.
     stale = [
