@@ -14,8 +14,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
 from tests.conftest import SEED
-from wpsgraph.emit import history_graph_iri, version_iri
+from wpsgraph.emit import VERSION_DIGITS, history_graph_iri, version_iri
+from wpsgraph.errors import WpsGraphError
+from wpsgraph.history import Version, place
 from wpsgraph.loader import FileReport, LoadOptions, Outcome, load_files
+from wpsgraph.model import DateSource, Observed
 from wpsgraph.paths import PROJECT_ROOT
 from wpsgraph.queries import discover, run_canned
 from wpsgraph.store import OxigraphStore, open_store
@@ -256,3 +259,13 @@ def test_many_versions_load_in_chunks_and_processes(tmp_path: Path, jobs: int) -
         assert len([g for g in graphs if "/version/" in g]) == 120
         assert len([g for g in graphs if g.endswith("/history")]) == 40
         assert validate_store(store).conforms
+
+
+def test_two_versions_whose_digests_begin_alike_are_refused() -> None:
+    def version(sha: str, day: int) -> Version:
+        observed = Observed(date(2024, 1, day), None, DateSource.FILE_NAME)
+        return Version(EVALUATION, version_iri(EVALUATION, sha), sha, observed, f"{day}.txt", ())
+
+    first, second = "a" * 64, "a" * VERSION_DIGITS + "b" * (64 - VERSION_DIGITS)
+    with pytest.raises(WpsGraphError, match=r"2\.txt: its SHA-256 begins like that of 1\.txt"):
+        place([version(first, 1)], [version(second, 2)])

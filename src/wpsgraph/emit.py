@@ -64,10 +64,16 @@ def response_iri(evaluation: URIRef) -> URIRef:
     return URIRef(f"{evaluation}/mr")
 
 
+# A version's IRI holds the first 64 bits of its SHA-256 (the whole digest is its
+# wps:sourceSha256): short enough to read, and two versions of one page sharing them is a chance
+# of 1 in 10^19 per pair, which history.place refuses rather than merge.
+VERSION_DIGITS = 16
+
+
 def version_iri(evaluation: URIRef, sha256: str) -> URIRef:
     """A version of the evaluation's page, named by the SHA-256 of its bytes: the same bytes are
     the same version, whenever and however often they are loaded."""
-    return URIRef(f"{evaluation}/version/{sha256}")
+    return URIRef(f"{evaluation}/version/{sha256[:VERSION_DIGITS]}")
 
 
 def version_graph_iri(version: URIRef) -> URIRef:

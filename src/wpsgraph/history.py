@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from rdflib import URIRef
 
+from wpsgraph.errors import WpsGraphError
 from wpsgraph.model import DateSource, Observed
 from wpsgraph.store import SelectResult, Store, Term
 from wpsgraph.vocab import WPS_NS
@@ -115,14 +116,21 @@ def place(recorded: Sequence[Version], new: Iterable[Version]) -> Placement:
     date it was first recorded with. recorded is in its recorded order; new versions observed at
     the same time as a recorded one go after it (the later load is the later version)."""
     known = {v.sha256: v for v in recorded}
+    named = {v.iri: v for v in recorded}
     added: list[Version] = []
     same_bytes: dict[str, Version] = {}
     for version in new:
         if version.sha256 in known:
             same_bytes[version.sha256] = known[version.sha256]
-        else:
-            known[version.sha256] = version
-            added.append(version)
+            continue
+        if version.iri in named:  # other bytes whose digest begins alike (emit.VERSION_DIGITS)
+            other = named[version.iri].file_name
+            raise WpsGraphError(
+                f"{version.file_name}: its SHA-256 begins like that of {other}; the versions "
+                "cannot be told apart by their IRIs"
+            )
+        known[version.sha256] = named[version.iri] = version
+        added.append(version)
     # A stable sort: recorded versions first, so ties keep the recorded order, then the new.
     timeline = sorted([*recorded, *added], key=lambda v: v.observed.order())
     return Placement(timeline, [v for v in timeline if v in added], same_bytes)

@@ -38,7 +38,7 @@ from wpsgraph.register import NameMatch, Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
 from wpsgraph.store import Store, ntriples
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
-from wpsgraph.versioning import Recorder
+from wpsgraph.versioning import Recorder, history_graph
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 CHUNK_FILES = 50  # files per task: one validation run, one progress step
@@ -222,6 +222,9 @@ class Prepared:
     current: tuple[URIRef, bytes] | None = None  # the evaluation's graph, were it the latest
     version_triples: int = 0
     current_triples: int = 0
+    # With the last version of its evaluation in a chunk prepared whole: the versions' IRIs in
+    # order, and the history graph they make.
+    history: tuple[tuple[URIRef, ...], tuple[URIRef, bytes]] | None = None
 
 
 def load_files(
@@ -249,7 +252,8 @@ def load_files(
     recorder = Recorder(None if writer.bulk else store, partial(_current, options, loaded_at))
     reports: list[FileReport] = []
     try:
-        for chunk in _prepared(_chunks(files, options), options, loaded_at):
+        chunks = _prepared(_chunks(files, options), options, loaded_at, whole=writer.bulk)
+        for chunk in chunks:
             for name, body in recorder.record(chunk):
                 writer.add(name, body)
             for item in chunk:
@@ -347,12 +351,12 @@ class _Writer:
 
 
 def _prepared(
-    chunks: list[list[Path]], options: LoadOptions, loaded_at: datetime
+    chunks: list[list[Path]], options: LoadOptions, loaded_at: datetime, *, whole: bool
 ) -> Iterator[list[Prepared]]:
     """Prepared chunks in their order; in a pool of processes when there are enough files to
     repay starting it."""
     jobs = min(options.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
-    work = partial(prepare_chunk, options=options, loaded_at=loaded_at)
+    work = partial(prepare_chunk, options=options, loaded_at=loaded_at, whole=whole)
     if jobs < 2 or sum(map(len, chunks)) < PARALLEL_FROM:
         yield from map(work, chunks)
         return
@@ -362,10 +366,13 @@ def _prepared(
         yield from pool.imap(work, chunks)
 
 
-def prepare_chunk(paths: list[Path], options: LoadOptions, loaded_at: datetime) -> list[Prepared]:
+def prepare_chunk(
+    paths: list[Path], options: LoadOptions, loaded_at: datetime, *, whole: bool = False
+) -> list[Prepared]:
     """Parse every file, emit each version's history record, and the full graph of the latest
     version of each evaluation (older versions only add history, so their graphs are never
-    built); then validate everything in one engine run."""
+    built); then validate everything in one engine run. whole: the chunk holds every version
+    its evaluations will have (a load into an empty store), so it builds their history graphs."""
     items = [Prepared(FileReport(path, Outcome.OK)) for path in paths]
     sources: dict[int, _Source] = {}
     for index, path in enumerate(paths):
@@ -375,7 +382,8 @@ def prepare_chunk(paths: list[Path], options: LoadOptions, loaded_at: datetime) 
             items[index] = Prepared(FileReport(path, Outcome.REJECTED, error=str(exc)))
     versions: dict[int, EmittedVersion] = {}
     latest: dict[int, Emitted] = {}
-    for group in _by_evaluation(sources, items):
+    groups = _by_evaluation(sources, items)
+    for group in groups:
         for index in group:
             versions[index] = _emit_version(sources[index], options)
         latest[group[-1]] = _emit(sources[group[-1]], options)
@@ -389,7 +397,19 @@ def prepare_chunk(paths: list[Path], options: LoadOptions, loaded_at: datetime) 
         items[index] = _version_prepared(
             sources[index], version, latest.get(index), reports, options
         )
+    if whole:
+        for group in groups:
+            _attach_history(items, group)
     return items
+
+
+def _attach_history(items: list[Prepared], group: list[int]) -> None:
+    """The history graph of an evaluation whose versions are all in this chunk, on the item of
+    its last accepted version: built here, in the pool, rather than in the process that writes."""
+    accepted = [i for i in group if items[i].version is not None]
+    if accepted:
+        timeline = [v for i in accepted if (v := items[i].version) is not None]
+        items[accepted[-1]].history = (tuple(v.iri for v in timeline), history_graph(timeline))
 
 
 def _by_evaluation(sources: dict[int, _Source], items: list[Prepared]) -> list[list[int]]:

@@ -69,7 +69,7 @@ class Recorder:
         )
         writes: list[Write] = []
         for evaluation, placement in placements.items():
-            writes += _writes(chunk, members[evaluation], evaluation, placement.resolved(read))
+            writes += _writes(chunk, members[evaluation], placement.resolved(read))
         return writes
 
     def _placed(
@@ -101,9 +101,9 @@ def _latest_file(chunk: list[Prepared], indices: list[int], placement: Placement
     )
 
 
-def _writes(
-    chunk: list[Prepared], indices: list[int], evaluation: URIRef, placement: Placement
-) -> list[Write]:
+def _writes(chunk: list[Prepared], indices: list[int], placement: Placement) -> list[Write]:
+    """A chunk's versions of one evaluation: the graphs to write, and their reports. A chunk
+    prepared whole brings the history graph along; it serves when the order is the same."""
     by_sha = {v.sha256: i for i in indices if (v := chunk[i].version) is not None}
     writes: list[Write] = []
     for version in placement.added:
@@ -128,5 +128,12 @@ def _writes(
         writes.append(item.current)
         item.report.triples += item.current_triples
     if placement.added:
-        writes.append((history_graph_iri(evaluation), ntriples(emit_history(placement.timeline))))
+        order = tuple(v.iri for v in placement.timeline)
+        ready = next((h for i in indices if (h := chunk[i].history) and h[0] == order), None)
+        writes.append(ready[1] if ready else history_graph(placement.timeline))
     return writes
+
+
+def history_graph(timeline: list[Version]) -> Write:
+    """An evaluation's history graph, from all its versions in observed order."""
+    return history_graph_iri(timeline[0].evaluation), ntriples(emit_history(timeline))
