@@ -4,9 +4,10 @@ against the version before.
 
 Per evaluation the store holds: its graph (the latest version, exactly as a single load writes
 it), one graph per version (the version and the key actions it showed) and a history graph that
-orders the versions (prov:wasRevisionOf). A version is new bytes: the same bytes again add
-nothing. An older version loaded after a newer one adds its own graph and a new order, and leaves
-the evaluation's graph alone."""
+orders the versions (prov:wasRevisionOf) and records what follows from the order. A version is
+new bytes: the same bytes again add no version (the latest version's bytes are read again into
+the evaluation's graph). An older version loaded after a newer one adds its own graph and a new
+order, and leaves the evaluation's graph alone."""
 
 from __future__ import annotations
 
