@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -17,7 +18,7 @@ from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.formats import GRAPH_FORMATS, TABLE_FORMATS, render, render_select, results_format
 from wpsgraph.paths import DATA_DIR, default_store_dir
 from wpsgraph.queries import CannedQuery, canned_results, check_read_only, discover, run_canned
-from wpsgraph.store import EXPORT_FORMATS, Store, open_store
+from wpsgraph.store import ENDPOINT_ENV, EXPORT_FORMATS, Store, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
 # so query, sparql and export start without them.
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="GATE management response pages (.txt/.html) or folders of them",
     )
-    _store_option(load)
+    _location_options(load, writes=True)
     load.add_argument(
         "--evaluation-id",
         help="the GATE evaluationId (one file only); "
@@ -112,14 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="RDF files (Turtle, N-Triples, TriG, JSON-LD ...); "
         "none: the store's evaluation graphs",
     )
-    _store_option(validate)
+    _location_options(validate)
     validate.add_argument("--format", choices=("text", "turtle", "json"), default="text")
     validate.set_defaults(run=cmd_validate)
 
     query = sub.add_parser("query", help="run a canned query (see --list)")
     query.add_argument("name", nargs="?", help="the query's name")
     query.add_argument("--list", action="store_true", help="list the canned queries")
-    _store_option(query)
+    _location_options(query)
     query.add_argument(
         "--param",
         action="append",
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = sparql.add_mutually_exclusive_group(required=True)
     source.add_argument("query", nargs="?", help="the query text")
     source.add_argument("--file", type=Path, help="a file holding the query")
-    _store_option(sparql)
+    _location_options(sparql)
     sparql.add_argument(
         "--format",
         choices=TABLE_FORMATS + GRAPH_FORMATS,
@@ -146,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.set_defaults(run=cmd_sparql)
 
     export = sub.add_parser("export", help="write the whole store as RDF")
-    _store_option(export)
+    _location_options(export)
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
     export.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
     export.set_defaults(run=cmd_export)
@@ -157,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store_option(parser: argparse.ArgumentParser) -> None:
+def _store_option(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
     parser.add_argument(
         "--store",
         type=Path,
@@ -165,6 +166,31 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"the store directory (default {default_store_dir()})",
     )
+
+
+def _location_options(parser: argparse.ArgumentParser, *, writes: bool = False) -> None:
+    """--store DIR, or --endpoint URL for a SPARQL server (credentials only from the
+    environment: see the README)."""
+    where = parser.add_mutually_exclusive_group()
+    _store_option(where)
+    where.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="a SPARQL server's query URL instead of a store directory, e.g. "
+        f"http://127.0.0.1:7878/query (default ${ENDPOINT_ENV} when set)",
+    )
+    if writes:
+        parser.add_argument(
+            "--update-endpoint",
+            metavar="URL",
+            help="the server's SPARQL Update URL (derived for Oxigraph, Fuseki and Virtuoso)",
+        )
+        parser.add_argument(
+            "--graph-store",
+            metavar="URL",
+            help="the server's Graph Store Protocol URL (derived for Oxigraph, Fuseki and "
+            "Virtuoso; without one, graphs are staged with SPARQL Update)",
+        )
 
 
 def _positive_int(text: str) -> int:
@@ -177,6 +203,24 @@ def _store_dir(args: argparse.Namespace) -> Path:
     return args.store or default_store_dir()
 
 
+def _location(args: argparse.Namespace) -> Path | str:
+    """--endpoint, --store, $WPSGRAPH_ENDPOINT, then the default store directory."""
+    if args.endpoint:
+        return args.endpoint
+    if args.store is None and (endpoint := os.environ.get(ENDPOINT_ENV)):
+        return endpoint
+    return _store_dir(args)
+
+
+def _open(args: argparse.Namespace, *, read_only: bool = True) -> AbstractContextManager[Store]:
+    return open_store(
+        _location(args),
+        read_only=read_only,
+        update_endpoint=getattr(args, "update_endpoint", None),
+        graph_store=getattr(args, "graph_store", None),
+    )
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from wpsgraph.loader import LoadOptions, load_files
 
@@ -186,7 +230,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         strict=args.strict,
         jobs=args.jobs,
     )
-    with open_store(_store_dir(args)) as store, _load_progress(args.quiet) as progress:
+    with _open(args, read_only=False) as store, _load_progress(args.quiet) as progress:
         report = load_files(args.paths, store, options, progress=progress)
     print(summary_table(report))
     return EXIT_FAILED if report.rejected or not report.files else EXIT_OK
@@ -256,7 +300,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.files:
         report = validate_graph(_read_rdf_files(args.files))
     else:
-        with open_store(_store_dir(args), read_only=True) as store:
+        with _open(args) as store:
             report = validate_store(store)
     print(_render_validation(report, args.format), end="")
     return EXIT_OK if report.conforms else EXIT_FAILED
@@ -292,7 +336,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.name not in queries:
         raise QueryError(f"no canned query '{args.name}'; known: {', '.join(queries)}")
     params = dict(_split_param(p) for p in args.param)
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         data = canned_results(store, queries[args.name], params, results_format(args.format))
     sys.stdout.write(render_select(data, args.format))
     return EXIT_OK
@@ -322,7 +366,7 @@ def _list_queries(queries: dict[str, CannedQuery]) -> str:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     text = _read_query_file(args.file) if args.file else args.query
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         form = check_read_only(text, store.named_graphs())
         fmt = args.format or ("table" if form in ("SELECT", "ASK") else "turtle")
         try:
@@ -350,13 +394,28 @@ def _read_query_file(path: Path) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         if args.output:
-            with args.output.open("wb") as out:
-                store.export(out, args.format)
+            _write_whole(args.output, lambda out: store.export(out, args.format))
         else:
             store.export(sys.stdout.buffer, args.format)
     return EXIT_OK
+
+
+def _write_whole(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write into a temporary file beside path, renamed over it only when the write ended: a
+    failure leaves no file, or the old one."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            write(out)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WpsGraphError(f"{path}: cannot write: {exc.strerror}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

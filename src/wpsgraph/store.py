@@ -1,5 +1,5 @@
-"""The store behind one small interface. The default is an embedded, persistent Oxigraph store;
-a remote SPARQL endpoint can implement the same protocol."""
+"""The store behind one small interface: an embedded, persistent Oxigraph store by default, or a
+SPARQL 1.1 server (wpsgraph.remote) through the same protocol."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ QueryResult = SelectResult | Graph | bool
 # A SELECT's results as SPARQL 1.1 Query Results JSON, parsed: head.vars, results.bindings.
 ResultsDocument = dict[str, Any]
 SELECT_FORMATS = ("csv", "json")
+# A SPARQL server's query URL, used instead of the embedded store when set (wpsgraph.remote).
+ENDPOINT_ENV = "WPSGRAPH_ENDPOINT"
 
 
 class Store(Protocol):
@@ -187,7 +189,7 @@ class OxigraphStore:
         if fmt == "json" and not drop:
             return data
         document = json.loads(data)
-        _drop_variables(document, drop)
+        drop_variables(document, drop)
         if fmt == "csv":
             return sparql_csv(document)
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
@@ -262,7 +264,7 @@ def engine_errors() -> Iterator[None]:
         raise StoreError(f"cannot read the store: {exc}") from exc
 
 
-def _drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
+def drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
     if not drop:
         return
     document["head"]["vars"] = [v for v in document["head"]["vars"] if v not in drop]
@@ -314,8 +316,32 @@ def _csv_field(term: dict[str, str] | None) -> str:
 
 
 @contextmanager
-def open_store(directory: Path | None, *, read_only: bool = False) -> Iterator[OxigraphStore]:
-    store = OxigraphStore.open(directory, read_only=read_only)
+def open_store(
+    location: Path | str | None,
+    *,
+    read_only: bool = False,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+) -> Iterator[Store]:
+    """The store at location: a URL is a SPARQL server's query URL (wpsgraph.remote;
+    its update and Graph Store URLs are derived, or given); a directory is an embedded store;
+    None is an embedded store in memory."""
+    store: Store
+    if isinstance(location, str) and "://" in location:
+        from wpsgraph.remote import RemoteStore  # SPARQLWrapper only for remote stores
+
+        store = RemoteStore.open(
+            location,
+            update_endpoint=update_endpoint,
+            graph_store=graph_store,
+            read_only=read_only,
+        )
+    elif update_endpoint or graph_store:
+        raise StoreError("--update-endpoint and --graph-store need --endpoint (a server's URL)")
+    else:
+        store = OxigraphStore.open(
+            None if location is None else Path(location), read_only=read_only
+        )
     try:
         yield store
     finally:
