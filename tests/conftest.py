@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed loaded once into an in-memory store."""
+"""Shared fixtures: the seed loaded once into an in-memory store, and once into a real Oxigraph
+server through the remote store."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import Running, oxigraph_server
 from wpsgraph.loader import LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
 from wpsgraph.store import OxigraphStore, open_store
@@ -31,3 +33,14 @@ def empty_store() -> Iterator[OxigraphStore]:
 
 def load_into(store: OxigraphStore, *paths: Path) -> LoadReport:
     return load_files(list(paths), store)
+
+
+@pytest.fixture(scope="session")
+def seed_server() -> Iterator[Running]:
+    """A real Oxigraph server (in memory, on 127.0.0.1) holding the seed, loaded through the
+    remote store as `wpsgraph load --endpoint` loads it. Tests only read it."""
+    with oxigraph_server() as server:
+        with open_store(server.query) as store:
+            report = load_files([SEED], store)
+            assert not report.rejected, report
+        yield server

@@ -476,8 +476,10 @@ class RemoteStore:
             ) from None
         except SPARQLExceptions.Unauthorized:
             raise StoreError(_unauthorized(shown, 401)) from None
-        except SPARQLExceptions.SPARQLWrapperException as exc:
-            raise StoreError(f"{shown}: the server failed: {_detail(exc)}") from None
+        except SPARQLExceptions.EndPointInternalError as exc:
+            raise StoreError(f"{shown}: the server failed (HTTP 500): {_detail(exc)}") from None
+        except SPARQLExceptions.SPARQLWrapperException as exc:  # 414: never sent, long is POST
+            raise StoreError(f"{shown}: {exc.msg}: {_detail(exc)}") from None
         except urllib.error.HTTPError as exc:
             raise StoreError(_http_error(shown, exc)) from None
         except urllib.error.URLError as exc:
