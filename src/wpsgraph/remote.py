@@ -15,6 +15,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -71,6 +72,9 @@ _RDF_TYPE_NAMES = {
 # Virtuoso 7 answers ASK in JSON as a one-column SELECT of this variable (1 or no row).
 _VIRTUOSO_ASK = "__ASK_RETVAL"
 _CAP_HEADER = "X-SPARQL-MaxRows"
+# Virtuoso 7.2.5 keeps every row of FILTER(!COALESCE(boolean, false)) and none of
+# FILTER(COALESCE(boolean, false)): the answer would be wrong, so such a query is not sent.
+_VIRTUOSO_WRONG = re.compile(r"!\s*\(*\s*COALESCE\s*\(", re.IGNORECASE)
 _DETAIL_CHARS = 300
 
 
@@ -189,7 +193,7 @@ class RemoteStore:
         self.read_only = read_only
         self.timeout = timeout
         self._credentials = credentials
-        self._opener = _opener(credentials)
+        self._opener = _opener(credentials, endpoints)
 
     @classmethod
     def open(
@@ -206,20 +210,19 @@ class RemoteStore:
             if url is not None:
                 _check_url(url)
         credentials = Credentials.from_environment()
-        store = cls(
-            Endpoints(endpoint),
-            Server.OTHER,
+        timeout = timeout_from_environment()
+        probing = cls(Endpoints(endpoint), Server.OTHER, timeout=timeout, credentials=credentials)
+        kind = server_kind(probing._probe().headers.get("Server"))
+        derived = derived_endpoints(kind, endpoint, authenticated=credentials is not None)
+        return cls(
+            Endpoints(
+                endpoint, update_endpoint or derived.update, graph_store or derived.graph_store
+            ),
+            kind,
             read_only=read_only,
-            timeout=timeout_from_environment(),
+            timeout=timeout,
             credentials=credentials,
         )
-        kind = server_kind(store._probe().headers.get("Server"))
-        derived = derived_endpoints(kind, endpoint, authenticated=credentials is not None)
-        store.kind = kind
-        store.endpoints = Endpoints(
-            endpoint, update_endpoint or derived.update, graph_store or derived.graph_store
-        )
-        return store
 
     # Reading
 
@@ -364,6 +367,13 @@ class RemoteStore:
             _broken_off(answer, f"RDF ({content_type})", exc)
 
     def _request(self, url: str, sparql: str, accept: tuple[str, ...]) -> _Answer:
+        if self.kind is Server.VIRTUOSO and _VIRTUOSO_WRONG.search(sparql):
+            raise QueryError(
+                "Virtuoso evaluates a negated COALESCE in a FILTER wrongly (checked on 7.2.5), "
+                "so the answer would be wrong; to validate, export the store and validate the "
+                "file: wpsgraph export --endpoint URL --format nt -o copy.nt && "
+                "wpsgraph validate copy.nt"
+            )
         wrapper = self._wrapper(url)
         with warnings.catch_warnings():  # it warns about query forms it does not know
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -540,13 +550,17 @@ def _shown_url(url: str) -> str:
     return parts._replace(netloc=host, query="", fragment="").geturl()
 
 
-def _opener(credentials: Credentials | None) -> urllib.request.OpenerDirector:
-    """Graph Store requests: digest answers the server's challenge; basic is sent up front."""
+def _opener(
+    credentials: Credentials | None, endpoints: Endpoints
+) -> urllib.request.OpenerDirector:
+    """For Graph Store requests: digest answers the server's challenge, for this server's URLs
+    only; basic is sent up front (_open)."""
     if credentials is None or not credentials.digest:
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, "http://", credentials.user, credentials.password)
-    passwords.add_password(None, "https://", credentials.user, credentials.password)
+    for url in (endpoints.query, endpoints.update, endpoints.graph_store):
+        if url is not None:
+            passwords.add_password(None, url, credentials.user, credentials.password)
     return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
 
 
