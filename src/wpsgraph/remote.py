@@ -550,9 +550,7 @@ def _shown_url(url: str) -> str:
     return parts._replace(netloc=host, query="", fragment="").geturl()
 
 
-def _opener(
-    credentials: Credentials | None, endpoints: Endpoints
-) -> urllib.request.OpenerDirector:
+def _opener(credentials: Credentials | None, endpoints: Endpoints) -> urllib.request.OpenerDirector:
     """For Graph Store requests: digest answers the server's challenge, for this server's URLs
     only; basic is sent up front (_open)."""
     if credentials is None or not credentials.digest:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -21,6 +21,9 @@ from rdflib.term import Identifier
 from wpsgraph.errors import QueryError, StoreError
 from wpsgraph.vocab import PREFIXES
 
+if TYPE_CHECKING:
+    import pandas
+
 Term = URIRef | BNode | Literal
 
 
@@ -28,6 +31,12 @@ Term = URIRef | BNode | Literal
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Term | None]]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame (wpsgraph.frames; pip install wpsgraph[pandas])."""
+        from wpsgraph.frames import to_dataframe
+
+        return to_dataframe(self)
 
 
 QueryResult = SelectResult | Graph | bool
