@@ -14,6 +14,7 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import SEED, SEED_EVALUATION
 from tests.servers import Running, virtuoso_server
+from tests.test_remote import lose_a_triple
 from wpsgraph import remote
 from wpsgraph.cli import main
 from wpsgraph.errors import StoreError
@@ -91,26 +92,25 @@ def test_load_query_sparql_and_export_through_virtuoso(
     assert code == 0 and f"<{EVALUATION_GRAPH}> .\n" in out
 
 
-def test_a_short_staged_graph_leaves_the_old_graph(
+def test_a_short_graph_leaves_the_old_graph_and_a_new_one_is_dropped(
     virtuoso: Running, dba: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_store(virtuoso.query) as store:
         assert isinstance(store, RemoteStore)
         load_files([SEED], store)
         old = store.graph(EVALUATION_GRAPH)
-        stage = RemoteStore._stage
-        monkeypatch.setattr(
-            RemoteStore,
-            "_stage",
-            lambda self, name, body: stage(self, name, body.split(b"\n", 1)[1]),
-        )
+        lose_a_triple(monkeypatch)
         changed = Graph()
         changed += old
         changed.remove((None, STATUS, None))
-        with pytest.raises(StoreError, match="a staged graph holds"):
+        with pytest.raises(StoreError, match="a written graph holds"):
             store.replace_graphs({EVALUATION_GRAPH: changed})
         assert isomorphic(store.graph(EVALUATION_GRAPH), old)
-        assert not [g for g in store.named_graphs() if str(g).startswith("urn:uuid:")]
+        new = URIRef("https://example.org/graph/new")
+        with pytest.raises(StoreError, match="a written graph holds"):
+            store.replace_graphs({new: changed})
+        graphs = store.named_graphs()
+        assert new not in graphs and not [g for g in graphs if str(g).startswith("urn:uuid:")]
 
 
 def test_a_capped_answer_is_an_error(virtuoso: Running, capsys: pytest.CaptureFixture[str]) -> None:
