@@ -25,6 +25,15 @@ def seed_store() -> Iterator[OxigraphStore]:
         yield store
 
 
+@pytest.fixture(scope="session")
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk embedded store holding the seed, for commands run with --store."""
+    directory = tmp_path_factory.mktemp("seed") / "store"
+    with open_store(directory) as store:
+        assert not load_files([SEED], store).rejected
+    return directory
+
+
 @pytest.fixture
 def empty_store() -> Iterator[OxigraphStore]:
     with open_store(None) as store:

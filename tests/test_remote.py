@@ -64,13 +64,6 @@ def server() -> Iterator[Running]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("embedded") / "store"
-    assert main(["load", str(SEED), "--store", str(store), "--quiet"]) == 0
-    return store
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -92,6 +85,14 @@ def assert_same_graphs(left: Dataset, right: Dataset) -> None:
 
 def staging_graphs(store: RemoteStore) -> list[URIRef]:
     return [g for g in store.named_graphs() if str(g).startswith("urn:uuid:")]
+
+
+def without_statuses(graph: Graph) -> Graph:
+    """A changed evaluation graph: its actions lose their status."""
+    changed = Graph()
+    changed += graph
+    changed.remove((None, STATUS, None))
+    return changed
 
 
 def lose_a_triple(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,12 +127,12 @@ def test_query_through_the_endpoint_prints_what_the_embedded_store_prints(
     name: str,
     fmt: str,
     seed_server: Running,
-    embedded_seed: Path,
+    seed_store_dir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     params = [f"--param={k}={v}" for k, v in PARAMETERS.get(name, {}).items()]
     common = ["query", name, "--format", fmt, *params]
-    code, embedded, _ = run(capsys, *common, "--store", str(embedded_seed))
+    code, embedded, _ = run(capsys, *common, "--store", str(seed_store_dir))
     assert code == 0
     code, remote_out, err = run(capsys, *common, "--endpoint", seed_server.query)
     assert code == 0, err
@@ -139,7 +140,7 @@ def test_query_through_the_endpoint_prints_what_the_embedded_store_prints(
 
 
 def test_sparql_select_ask_and_construct_through_the_endpoint(
-    seed_server: Running, embedded_seed: Path, capsys: pytest.CaptureFixture[str]
+    seed_server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     select = (
         "SELECT ?s ?p ?o ?none WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } "
@@ -147,7 +148,7 @@ def test_sparql_select_ask_and_construct_through_the_endpoint(
     )
     for query, fmt in [(select, "csv"), (select, "json"), ("ASK { ?s ?p ?o }", "table")]:
         _, embedded, _ = run(
-            capsys, "sparql", query, "--format", fmt, "--store", str(embedded_seed)
+            capsys, "sparql", query, "--format", fmt, "--store", str(seed_store_dir)
         )
         code, remote_out, err = run(
             capsys, "sparql", query, "--format", fmt, "--endpoint", seed_server.query
@@ -156,7 +157,7 @@ def test_sparql_select_ask_and_construct_through_the_endpoint(
         assert remote_out == embedded
     construct = "CONSTRUCT WHERE { ?s ?p ?o }"
     _, embedded, _ = run(
-        capsys, "sparql", construct, "--format", "nt", "--store", str(embedded_seed)
+        capsys, "sparql", construct, "--format", "nt", "--store", str(seed_store_dir)
     )
     code, remote_out, _ = run(
         capsys, "sparql", construct, "--format", "nt", "--endpoint", seed_server.query
@@ -199,27 +200,27 @@ def test_validate_through_the_endpoint_reports_violations(
 
 
 def test_export_through_the_endpoint_equals_the_embedded_export(
-    seed_server: Running, embedded_seed: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    seed_server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert_same_graphs(
         quads(["--endpoint", seed_server.query], capsys),
-        quads(["--store", str(embedded_seed)], capsys),
+        quads(["--store", str(seed_store_dir)], capsys),
     )
     out = tmp_path / "union.ttl"
     assert main(["export", "--endpoint", seed_server.query, "-o", str(out)]) == 0
     embedded = tmp_path / "embedded.ttl"
-    assert main(["export", "--store", str(embedded_seed), "-o", str(embedded)]) == 0
+    assert main(["export", "--store", str(seed_store_dir), "-o", str(embedded)]) == 0
     assert isomorphic(Graph().parse(out), Graph().parse(embedded))
 
 
 def test_load_through_the_endpoint_equals_the_embedded_load(
-    server: Running, embedded_seed: Path, capsys: pytest.CaptureFixture[str]
+    server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, "load", str(SEED), "--endpoint", server.query)
     assert code == 0, err
     assert "1 ok" in out
     loaded = quads(["--endpoint", server.query], capsys)
-    assert_same_graphs(loaded, quads(["--store", str(embedded_seed)], capsys))
+    assert_same_graphs(loaded, quads(["--store", str(seed_store_dir)], capsys))
     # Loading again replaces each graph: the same graphs, nothing staged left behind.
     assert run(capsys, "load", str(SEED), "--endpoint", server.query)[0] == 0
     assert_same_graphs(quads(["--endpoint", server.query], capsys), loaded)
@@ -268,9 +269,7 @@ def test_a_graph_is_staged_counted_then_swapped(
         assert isinstance(store, RemoteStore)
         load_files([SEED], store)
         old = store.graph(EVALUATION_GRAPH)
-        new = Graph()
-        new += old
-        new.remove((None, STATUS, None))
+        new = without_statuses(old)
         check_counts = RemoteStore._check_counts
 
         def spy(self: RemoteStore, expected: dict[URIRef, int]) -> None:
@@ -295,9 +294,7 @@ def test_a_short_staged_graph_leaves_the_old_graph(
         load_files([SEED], store)
         old = store.graph(EVALUATION_GRAPH)
         lose_a_triple(monkeypatch)
-        changed = Graph()
-        changed += old
-        changed.remove((None, STATUS, None))
+        changed = without_statuses(old)
         with pytest.raises(
             StoreError, match=r"a written graph holds .* triples where .* were sent"
         ):

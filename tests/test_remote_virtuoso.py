@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.compare import isomorphic
 
 from tests.conftest import SEED, SEED_EVALUATION
 from tests.servers import Running, virtuoso_server
-from tests.test_remote import lose_a_triple
+from tests.test_remote import lose_a_triple, run, without_statuses
 from wpsgraph import remote
-from wpsgraph.cli import main
 from wpsgraph.errors import StoreError
 from wpsgraph.loader import load_files
 from wpsgraph.queries import discover
@@ -46,19 +45,6 @@ def dba(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(remote.ENV_AUTH, "digest")
 
 
-@pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("embedded") / "store"
-    assert main(["load", str(SEED), "--store", str(store), "--quiet"]) == 0
-    return store
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_writes_need_credentials(
     virtuoso: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -70,7 +56,7 @@ def test_writes_need_credentials(
 
 
 def test_load_query_sparql_and_export_through_virtuoso(
-    virtuoso: Running, dba: None, embedded: Path, capsys: pytest.CaptureFixture[str]
+    virtuoso: Running, dba: None, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, "load", str(SEED), "--endpoint", virtuoso.query)
     assert code == 0 and "1 ok" in out, err
@@ -80,7 +66,7 @@ def test_load_query_sparql_and_export_through_virtuoso(
     for name in sorted(discover()):
         params = [f"--param={k}={v}" for k, v in PARAMETERS.get(name, {}).items()]
         common = ["query", name, "--format", "csv", *params]
-        _, expected, _ = run(capsys, *common, "--store", str(embedded))
+        _, expected, _ = run(capsys, *common, "--store", str(seed_store_dir))
         code, answered, err = run(capsys, *common, "--endpoint", virtuoso.query)
         assert (code, answered) == (0, expected), (name, err)
     # Virtuoso answers ASK in JSON as a one-row SELECT of __ASK_RETVAL.
@@ -100,9 +86,7 @@ def test_a_short_graph_leaves_the_old_graph_and_a_new_one_is_dropped(
         load_files([SEED], store)
         old = store.graph(EVALUATION_GRAPH)
         lose_a_triple(monkeypatch)
-        changed = Graph()
-        changed += old
-        changed.remove((None, STATUS, None))
+        changed = without_statuses(old)
         with pytest.raises(StoreError, match="a written graph holds"):
             store.replace_graphs({EVALUATION_GRAPH: changed})
         assert isomorphic(store.graph(EVALUATION_GRAPH), old)

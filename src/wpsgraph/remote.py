@@ -45,8 +45,8 @@ from wpsgraph.store import (
     Term,
     as_nquads,
     drop_variables,
+    rdflib_graph,
     sparql_csv,
-    to_rdflib,
 )
 
 ENV_USER = "WPSGRAPH_ENDPOINT_USER"
@@ -240,12 +240,7 @@ class RemoteStore:
             return _select_result(self._results(text))
         if form == "ASK":
             return _boolean(self._results(text), self.endpoints.query)
-        graph = Graph()
-        for triple in self._triples(text):
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return rdflib_graph(self._triples(text))
 
     def select_results(
         self,

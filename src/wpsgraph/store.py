@@ -169,12 +169,7 @@ class OxigraphStore:
             names = [v.value for v in result.variables]
             rows = [{n: (None if s[n] is None else to_rdflib(s[n])) for n in names} for s in result]
             return SelectResult(names, rows)
-        graph = Graph()
-        for triple in result:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return rdflib_graph(result)
 
     def select_results(
         self,
@@ -224,10 +219,7 @@ class OxigraphStore:
         )
 
     def graph(self, name: URIRef) -> Graph:
-        graph = Graph()
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-        return graph
+        return rdflib_graph(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def export(self, out: IO[bytes], fmt: str) -> None:
         rdf_format = EXPORT_FORMATS[fmt]
@@ -381,6 +373,14 @@ def ntriples(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
         (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
         format=ox.RdfFormat.N_TRIPLES,
     )
+
+
+def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """The engine's triples (or the triples of its quads) as an rdflib Graph."""
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def to_rdflib(term: object) -> Term:
