@@ -1,7 +1,8 @@
 """A SPARQL 1.1 server as a Store (the protocol in store.py): Oxigraph server, Virtuoso, Fuseki or
-a `wpsgraph serve`. Queries and updates go through SPARQLWrapper, graphs are staged through the
-Graph Store Protocol; every request has a timeout, a descriptive User-Agent and, when the
-environment gives them, credentials (never taken from the command line, never printed).
+a `wpsgraph serve`. Queries and updates go through SPARQLWrapper, graphs are written through the
+Graph Store Protocol (or SPARQL Update); every request has a timeout, a descriptive User-Agent
+and, when the environment gives them, credentials (never taken from the command line, never
+printed).
 
 An answer is returned only when it is whole: a body that does not parse (a server that failed
 after HTTP 200, as Oxigraph does when a query times out mid-stream, or that died mid-answer), a
@@ -183,8 +184,8 @@ class _Answer:
 class RemoteStore:
     """A SPARQL 1.1 server behind the Store protocol. Queries run over the union of its graphs
     (Oxigraph is asked to, with union-default-graph; Virtuoso does by default; Fuseki must be
-    configured so, see the README). Each named graph is written whole: staged under a fresh
-    name, its triples counted, then moved over the old graph in one update."""
+    configured so, see the README). Each named graph is written so that a reader sees it whole
+    (replace_serialized)."""
 
     def __init__(
         self,
@@ -316,8 +317,7 @@ class RemoteStore:
         if not graphs:
             return
         update = self._update_url()
-        held = {name for name, count in self._counts(graphs).items() if count}
-        in_place = [n for n in graphs if n not in held and self.kind is Server.OXIGRAPH]
+        in_place = self._absent(graphs) if self.kind is Server.OXIGRAPH else []
         staged = {n: URIRef(f"{_STAGING}{uuid.uuid4()}") for n in graphs if n not in in_place}
         written = {name: graphs[name] for name in in_place}
         written.update({temporary: graphs[target] for target, temporary in staged.items()})
@@ -334,7 +334,7 @@ class RemoteStore:
             raise
 
     def bulk_add(self, graphs: Mapping[URIRef, bytes]) -> None:
-        """A server has no faster path that keeps readers safe: graphs are staged and swapped."""
+        """No faster path that keeps readers safe: written as replace_serialized writes."""
         self.replace_serialized(graphs)
 
     def clear(self) -> None:
@@ -466,6 +466,9 @@ class RemoteStore:
         assert isinstance(counted, SelectResult)
         found = {row["g"]: int(row["n"] or 0) for row in counted.rows}
         return {name: found.get(name, 0) for name in names}
+
+    def _absent(self, names: Collection[URIRef]) -> list[URIRef]:
+        return [name for name, count in self._counts(names).items() if not count]
 
     def _check_counts(self, expected: Mapping[URIRef, int]) -> None:
         """Each written graph holds exactly the triples sent (Virtuoso can keep part of a body
