@@ -500,6 +500,19 @@ def test_a_silent_server_times_out(
     assert time.monotonic() - started < 3
 
 
+def test_a_bad_query_or_parameter_through_the_endpoint(
+    seed_server: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    endpoint = ["--endpoint", seed_server.query]
+    for args, expected in [
+        (["sparql", "SELECT * WHERE { ?s ?p }"], "SPARQL syntax error at line 1"),
+        (["query", "overdue-actions", "--param", "as_of=tomorrow"], "expects a date YYYY-MM-DD"),
+        (["query", "search"], "parameter 'text' is required"),
+    ]:
+        code, out, err = run(capsys, *args, *endpoint)
+        assert (code, out) == (2, "") and expected in err and err.count("\n") == 1
+
+
 def test_a_query_the_server_refuses_is_a_query_error(seed_server: Running) -> None:
     with (
         open_store(seed_server.query, read_only=True) as store,
