@@ -6,7 +6,8 @@ Each size runs in fresh temporary directories. Timings of `wpsgraph` commands ru
 does (a new process, start-up included); peak RSS is the largest single process of a command (the
 loader's workers are separate processes). The baselines run in this process: rdflib's in-memory
 Dataset for every canned query (sizes up to --rdflib-max) and pySHACL on the whole data graph
-(sizes up to --pyshacl-max); their rows and violations are compared with wpsgraph's.
+(sizes up to --pyshacl-max); their rows and violations are compared with wpsgraph's. Every
+engine runs the canned queries' shipped text unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -58,18 +58,6 @@ def measured(command: list[str]) -> tuple[float, int, str]:
 
 def du_mib(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
-
-
-# A sub-SELECT that only projects one triple pattern: the canned queries use them to make Oxigraph
-# hash-join index scans (README, Performance).
-_JOIN_HINT = re.compile(r"\{\s*SELECT\s[^{}]*?WHERE\s*\{([^{}]*)\}\s*\}")
-
-
-def without_join_hints(sparql: str) -> str:
-    """The query with each single-pattern sub-SELECT inlined: the same rows (checked), and the
-    form rdflib needs, since it joins sub-SELECT results pairwise (quadratic: 14x slower at
-    N=100). Only patterns whose inner variables are not used elsewhere are written so."""
-    return _JOIN_HINT.sub(lambda m: m.group(1).strip().removesuffix(".") + " .", sparql)
 
 
 def canonical(rows: list[dict]) -> list[tuple]:
@@ -139,7 +127,7 @@ def baselines(n: int, store: Path, queries: dict, args: argparse.Namespace, out:
         for name, query in queries.items():
             bindings = bind_parameters(query, PARAMETERS.get(name, {}), today=date(2025, 6, 30))
             start = time.perf_counter()
-            result = dataset.query(without_join_hints(query.sparql), initBindings=bindings)
+            result = dataset.query(query.sparql, initBindings=bindings)
             rows = [
                 {v: row[v] for v in result.vars if str(v) not in bindings}
                 for row in result  # type: ignore[union-attr]

@@ -1,5 +1,6 @@
-"""Shared fixtures: the seed loaded once into an in-memory store, and once into a real Oxigraph
-server through the remote store."""
+"""Shared fixtures: the seed loaded once into an in-memory store, once into a store on disk
+served by wpsgraph serve, and once into a real Oxigraph server through the remote store; and the
+stores the golden canned-query tests run on (each of the three behind the Store protocol)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Running, oxigraph_server
+from tests.serving import running_server
 from wpsgraph.loader import LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
-from wpsgraph.store import OxigraphStore, open_store
+from wpsgraph.serve.server import Server
+from wpsgraph.store import OxigraphStore, Store, open_store
 
 SEED = DATA_DIR / "gate-11818.txt"
 SEED_EVALUATION = "https://w3id.org/wpsgraph/eval/unwomen/gate-11818"
@@ -25,13 +28,21 @@ def seed_store() -> Iterator[OxigraphStore]:
         yield store
 
 
-@pytest.fixture(scope="session")
-def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An on-disk embedded store holding the seed, for commands run with --store."""
-    directory = tmp_path_factory.mktemp("seed") / "store"
-    with open_store(directory) as store:
-        assert not load_files([SEED], store).rejected
-    return directory
+@pytest.fixture(scope="session", params=["embedded", "oxigraph-server", "wpsgraph-serve"])
+def query_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The seed behind the Store protocol, for tests that must hold on every backend (the golden
+    canned-query answers, paging): compare lexical values, never engine-specific terms. The
+    embedded store; a real Oxigraph server and a wpsgraph serve, each through the remote store
+    (wpsgraph.remote), as `--endpoint URL` reaches them."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("seed_store")
+        return
+    if request.param == "oxigraph-server":
+        url = request.getfixturevalue("seed_oxigraph").query
+    else:
+        url = f"{request.getfixturevalue('seed_server').url}/sparql"
+    with open_store(url, read_only=True) as store:
+        yield store
 
 
 @pytest.fixture
@@ -45,7 +56,23 @@ def load_into(store: OxigraphStore, *paths: Path) -> LoadReport:
 
 
 @pytest.fixture(scope="session")
-def seed_server() -> Iterator[Running]:
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed loaded into a store on disk, for commands that open a store by its directory."""
+    directory = tmp_path_factory.mktemp("seed") / "store"
+    with open_store(directory) as store:
+        assert not load_files([SEED], store).rejected
+    return directory
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_store_dir: Path) -> Iterator[Server]:
+    """wpsgraph serve over the seed, shared by the tests that do not meet its limits."""
+    with running_server(seed_store_dir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seed_oxigraph() -> Iterator[Running]:
     """A real Oxigraph server (in memory, on 127.0.0.1) holding the seed, loaded through the
     remote store as `wpsgraph load --endpoint` loads it. Tests only read it."""
     with oxigraph_server() as server:

@@ -1,6 +1,8 @@
-"""SPARQL servers for the tests, each on 127.0.0.1 on a free port, stopped after: a real Oxigraph
-server (the `oxigraph` binary of `pip install oxigraph`, a test dependency), Debian's Virtuoso
-when it is installed, and small fake servers that misbehave on purpose."""
+"""Servers on 127.0.0.1 for tests. Tiny HTTP servers with fixed answers per path (documents,
+redirects, endless, silent or cut-short answers), and a SPARQL endpoint over an in-memory Oxigraph
+store; each records the paths it was asked for, so a test can prove something was never fetched.
+And real SPARQL servers, each on a free port and stopped after: Oxigraph server (the `oxigraph`
+binary of `pip install oxigraph`, a test dependency) and Debian's Virtuoso when it is installed."""
 
 from __future__ import annotations
 
@@ -11,13 +13,185 @@ import sys
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+Answer = Callable[[BaseHTTPRequestHandler, "Server"], None]
+
+
+@dataclass
+class Server:
+    base: str  # http://127.0.0.1:PORT
+    requests: list[str] = field(default_factory=list)  # paths asked for, in order
+    release: threading.Event = field(default_factory=threading.Event)  # ends silent answers
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@contextmanager
+def serve(routes: dict[str, Answer]) -> Iterator[Server]:
+    """Serve routes (path -> answer) until the block ends; unknown paths get 404."""
+    server: Server | None = None
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            assert server is not None
+            path = urlsplit(self.path).path
+            server.requests.append(path)
+            routes.get(path, not_found)(self, server)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def document(
+    body: bytes,
+    content_type: str,
+    *,
+    headers: dict[str, str] | None = None,
+    length: int | None = None,
+) -> Answer:
+    """A 200 answer. length, when given, is the Content-Length announced (more than the body:
+    the server dies mid-answer); -1 announces none (the body ends when the connection does)."""
+
+    def answer(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        if length != -1:
+            handler.send_header("Content-Length", str(len(body) if length is None else length))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.close_connection = True
+
+    return answer
+
+
+def redirect(location: str, code: int = 302) -> Answer:
+    def answer(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+        handler.send_response(code)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return answer
+
+
+def silent(_handler: BaseHTTPRequestHandler, server: Server) -> None:
+    """Accept the request and say nothing until the test ends."""
+    server.release.wait(30)
+
+
+def endless(content_type: str = "text/turtle") -> Answer:
+    """An answer with no length that never ends (until the client hangs up)."""
+
+    def answer(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.end_headers()
+        line = b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
+        chunk = line * 1000
+        try:
+            while True:
+                handler.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    return answer
+
+
+def declared_size(size: int) -> Answer:
+    """Headers announcing a huge body, then nothing."""
+
+    def answer(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/turtle")
+        handler.send_header("Content-Length", str(size))
+        handler.end_headers()
+
+    return answer
+
+
+def not_found(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+    handler.send_error(404)
+
+
+def sparql_endpoint(store: ox.Store) -> Answer:
+    """SPARQL 1.1 protocol over store: a query by GET ?query=, by form POST, or as a
+    application/sparql-query body; SELECT/ASK as JSON, CONSTRUCT/DESCRIBE as Turtle."""
+
+    def answer(handler: BaseHTTPRequestHandler, _server: Server) -> None:
+        query = query_of(handler)
+        try:
+            result = store.query(query)
+        except SyntaxError as exc:
+            body, status, content_type = str(exc).encode(), 400, "text/plain"
+        else:
+            status = 200
+            if isinstance(result, ox.QueryTriples):
+                body, content_type = result.serialize(format=ox.RdfFormat.TURTLE), "text/turtle"
+            else:
+                body = result.serialize(format=ox.QueryResultsFormat.JSON)
+                content_type = "application/sparql-results+json"
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def query_of(handler: BaseHTTPRequestHandler) -> str:
+    """The query (or update) a SPARQL protocol request carries; reads the request's body."""
+    if handler.command == "GET":
+        return parse_qs(urlsplit(handler.path).query)["query"][0]
+    length = int(handler.headers.get("Content-Length") or 0)
+    body = handler.rfile.read(length).decode()
+    if handler.headers.get_content_type() == "application/sparql-query":
+        return body
+    form = parse_qs(body)
+    return (form.get("query") or form.get("update") or [body])[0]
+
+
+ASK_TRUE = b'{"head":{},"boolean":true}'
+JSON_RESULTS = "application/sparql-results+json"
+
+
+def after_probe(answer: Answer) -> Answer:
+    """Answer the remote store's opening ASK {} as a SPARQL server would, the rest by answer."""
+
+    def answer_after_probe(handler: BaseHTTPRequestHandler, server: Server) -> None:
+        if handler.command == "GET" and "query=ASK+%7B%7D" in handler.path:
+            document(ASK_TRUE, JSON_RESULTS)(handler, server)
+        else:
+            answer(handler, server)
+
+    return answer_after_probe
+
 
 STARTUP_S = 60  # Virtuoso creates its database on first start
 
@@ -130,81 +304,3 @@ def _wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     raise RuntimeError(f"{process.args} did not answer within {STARTUP_S} s")
-
-
-# A fake server's behaviour: given the request handler and the query it was sent, write a whole
-# response (or not).
-Respond = Callable[[BaseHTTPRequestHandler, str], None]
-
-
-@contextmanager
-def fake_server(respond: Respond, software: str = "FakeSPARQL/1") -> Iterator[Running]:
-    """An HTTP server on 127.0.0.1 whose every GET and POST is answered by respond; software is
-    what its Server header says."""
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = software
-        sys_version = ""
-
-        def do_GET(self) -> None:
-            respond(self, _form_value(urllib.parse.urlsplit(self.path).query, "query"))
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-            respond(self, _form_value(body, "query") or _form_value(body, "update") or body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield Running(base, f"{base}/sparql")
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _form_value(encoded: str, name: str) -> str:
-    return urllib.parse.parse_qs(encoded).get(name, [""])[0]
-
-
-def send(
-    handler: BaseHTTPRequestHandler,
-    body: bytes,
-    content_type: str,
-    headers: dict[str, str] | None = None,
-    *,
-    length: int | None = None,
-) -> None:
-    """A 200 answer. length, when given, is the Content-Length announced (more than the body:
-    the server dies mid-answer); -1 announces none (the body ends when the connection does)."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", content_type)
-    if length != -1:
-        handler.send_header("Content-Length", str(len(body) if length is None else length))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-    handler.wfile.flush()
-    handler.close_connection = True
-
-
-def after_probe(respond: Respond) -> Respond:
-    """Answer the client's opening ASK {} as a SPARQL server would, everything else by respond."""
-
-    def respond_after_probe(handler: BaseHTTPRequestHandler, query: str) -> None:
-        if query.strip() == "ASK {}":
-            send(handler, ASK_TRUE, JSON_RESULTS)
-        else:
-            respond(handler, query)
-
-    return respond_after_probe
-
-
-ASK_TRUE = b'{"head":{},"boolean":true}'
-JSON_RESULTS = "application/sparql-results+json"

@@ -105,7 +105,7 @@ def test_query_json_is_sparql_results_json(
     ]
     assert main(args) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["head"]["vars"][:3] == ["evaluation", "recommendation", "action"]
+    assert doc["head"]["vars"][:3] == ["evaluation", "evaluation_id", "evaluation_title"]
     assert len(doc["results"]["bindings"]) == 1
     assert doc["results"]["bindings"][0]["deadline"]["value"] == "2026-12"
 
@@ -157,22 +157,42 @@ def test_query_list_names_every_query(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     for name in ["actions-by-status", "overdue-actions", "search", "--param as_of=<xsd:date>"]:
         assert name in out
+    assert "--limit N" in out and "--offset N" in out and "--param NAME=N" in out
 
 
-def test_unknown_query_and_bad_parameter_exit_2(
-    loaded_store: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "paging",
+    [["--limit", "2", "--offset", "1"], ["--param", "limit=2", "--param", "offset=1"]],
+    ids=["options", "params"],
+)
+def test_query_prints_one_page(
+    loaded_store: Path, capsys: pytest.CaptureFixture[str], paging: list[str]
 ) -> None:
-    assert main(["query", "no-such-query", "--store", str(loaded_store)]) == 2
-    assert (
-        main(
-            ["query", "overdue-actions", "--store", str(loaded_store), "--param", "as_of=tomorrow"]
-        )
-        == 2
-    )
-    assert main(["query", "search", "--store", str(loaded_store), "--param", "text"]) == 2
-    err = capsys.readouterr().err
-    assert "no canned query 'no-such-query'" in err and "YYYY-MM-DD" in err
-    assert "expected KEY=VALUE" in err
+    args = ["query", "open-actions-by-unit", "--store", str(loaded_store), "--format", "csv"]
+    assert main(args) == 0
+    every_row = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert main([*args, *paging]) == 0
+    assert list(csv.reader(io.StringIO(capsys.readouterr().out))) == [
+        every_row[0],
+        *every_row[2:4],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paging", "message"),
+    [
+        (["--limit", "-1"], "actions-by-status: parameter 'limit' expects a non-negative integer"),
+        (["--offset", "1 OFFSET 2"], "actions-by-status: parameter 'offset' expects a non-"),
+        (["--limit", "1", "--param", "limit=2"], "--limit and --param limit=...: give it once"),
+    ],
+)
+def test_bad_paging_exits_2_with_one_line(
+    loaded_store: Path, paging: list[str], message: str
+) -> None:
+    result = wpsgraph("query", "actions-by-status", *paging, store=loaded_store)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"wpsgraph: error: {message}")
 
 
 def test_sparql_select_ask_and_construct(
@@ -240,11 +260,11 @@ def test_validate_the_store_and_files(
     assert main(["validate", str(bad), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is False
-    assert {r["focus"] for r in report["results"]} == {"https://example.org/a"}
+    assert {r["focusNode"] for r in report["results"]} == {"https://example.org/a"}
     not_rdf = tmp_path / "notes.ttl"
-    not_rdf.write_text("this is not turtle")
+    not_rdf.write_text("@prefix ex: <https://example.org/> .\nthis is not turtle")
     assert main(["validate", str(not_rdf)]) == 2
-    assert "notes.ttl: cannot parse as RDF" in capsys.readouterr().err
+    assert "notes.ttl: line 2, column 1: not valid Turtle: " in capsys.readouterr().err
 
 
 def test_demo_loads_validates_and_answers(tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ QUERIES = discover()
 
 
 def test_a_canned_answer_from_either_store_is_the_same_dataframe(
-    seed_store: OxigraphStore, seed_server: Running
+    seed_store: OxigraphStore, seed_oxigraph: Running
 ) -> None:
     embedded = run_canned(seed_store, QUERIES["deadlines-by-year"], {}).to_dataframe()
-    with open_store(seed_server.query, read_only=True) as store:
+    with open_store(seed_oxigraph.query, read_only=True) as store:
         served = run_canned(store, QUERIES["deadlines-by-year"], {}).to_dataframe()
     pandas.testing.assert_frame_equal(embedded, served)
     assert list(embedded.columns) == ["year", "status", "actions"]

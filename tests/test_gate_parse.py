@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from wpsgraph.errors import SourceError
 from wpsgraph.gate import parse_management_response, read_source
-from wpsgraph.model import KeyAction, ParseResult, ParseWarning, PartyRef, Role, YearMonth
+from wpsgraph.model import (
+    KeyAction,
+    ParseResult,
+    ParseWarning,
+    PartyRef,
+    Role,
+    Separation,
+    YearMonth,
+)
 from wpsgraph.register import Register
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gate"
@@ -389,13 +397,19 @@ def test_known_names_after_text_without_full_stop_are_not_swallowed_by_an_earlie
     assert [w.message.startswith("no sentence boundary") for w in warnings] == [True]
 
 
-def test_an_unknown_party_alone_after_the_text(register: Register) -> None:
+def test_unknown_parties_after_the_text_are_divided_at_a_semicolon(register: Register) -> None:
     action, warnings = only_action(
         "1) Hold a workshop. Gender Unit; Jordan CO 2025/01 Ongoing", register
     )
     assert action.text == "Hold a workshop."
-    assert action.parties == [PartyRef("Gender Unit; Jordan CO", (), Role.LEAD)]
-    assert len(warnings) == 1
+    assert action.responsible_text == "Gender Unit; Jordan CO"
+    # "CO" is known, but "Jordan CO" is a longer name the register does not hold.
+    assert action.parties == [
+        PartyRef("Gender Unit", (), Role.LEAD),
+        PartyRef("Jordan CO", (), Role.LEAD),
+    ]
+    assert action.separation is Separation.SHAPE
+    assert len(warnings) == 2
 
 
 KNOWN_PARTIES = [

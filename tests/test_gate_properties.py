@@ -17,10 +17,11 @@ from wpsgraph.paths import DATA_DIR
 from wpsgraph.register import Register
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gate"
-PAGES = [
-    (DATA_DIR / "gate-11818.txt").read_text(encoding="utf-8"),
+# The seed and the fixtures that load with key actions.
+PAGE_FILES = [
+    DATA_DIR / "gate-11818.txt",
     *(
-        (FIXTURES / name).read_text(encoding="utf-8")
+        FIXTURES / name
         for name in (
             "es-country-office.txt",
             "fr-labelled-layout.txt",
@@ -32,6 +33,7 @@ PAGES = [
         )
     ),
 ]
+PAGES = [path.read_text(encoding="utf-8") for path in PAGE_FILES]
 REGISTER = Register.load()
 NOISE = st.sampled_from(
     [

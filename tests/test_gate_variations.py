@@ -20,12 +20,14 @@ from wpsgraph.model import (
     PartyRef,
     Recommendation,
     Role,
+    Separation,
     YearMonth,
 )
 from wpsgraph.register import Register
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gate"
 LEAD, SUPPORTING = Role.LEAD, Role.SUPPORTING
+CELL, REGISTER, SHAPE = Separation.TABLE_CELL, Separation.REGISTER, Separation.SHAPE
 NA = ["Not applicable"]
 
 
@@ -38,7 +40,14 @@ def parse(name: str, register: Register) -> ParseResult:
     return parse_management_response(read_source(FIXTURES / name), source=name, register=register)
 
 
-def action(number: int, label: str, text: str, parties: list[PartyRef], **kw: Any) -> KeyAction:
+def action(
+    number: int,
+    label: str,
+    text: str,
+    parties: list[PartyRef],
+    separation: Separation,
+    **kw: Any,
+) -> KeyAction:
     values: dict[str, Any] = {
         "responsible_text": "",
         "comments": "",
@@ -46,7 +55,9 @@ def action(number: int, label: str, text: str, parties: list[PartyRef], **kw: An
         "mentions": [],
     }
     values.update(kw)
-    return KeyAction(number=number, label=label, text=text, parties=parties, **values)
+    return KeyAction(
+        number=number, label=label, text=text, parties=parties, separation=separation, **values
+    )
 
 
 def rec(number: int, label: str, text: str, response: str, **kw: Any) -> Recommendation:
@@ -111,6 +122,7 @@ def test_spanish_country_office_page(register: Register) -> None:
                             ),
                             PartyRef("Head of Programme", ("role-head-of-programme",), LEAD),
                         ],
+                        REGISTER,
                         responsible_text="Deputy Representative/Head of Programme",
                         deadline=YearMonth(2021, 6),
                         status="Completed",
@@ -122,6 +134,7 @@ def test_spanish_country_office_page(register: Register) -> None:
                         "2)",
                         "Elaborar una guía de mediación comunitaria.",
                         [PartyRef("JCO", (), LEAD)],
+                        SHAPE,
                         responsible_text="JCO",
                         deadline=YearMonth(2022, 12),
                         status="Over due",
@@ -172,6 +185,7 @@ def test_french_labelled_layout_page(register: Register) -> None:
         ),
         overall_mentions=[],
         line=1,
+        evaluation_type="Programme",
         recommendations=[
             rec(
                 1,
@@ -191,6 +205,7 @@ def test_french_labelled_layout_page(register: Register) -> None:
                         "1.1.",
                         "Organiser une réunion trimestrielle des partenaires.",
                         [PartyRef("MCO", ("multi-country-offices",), LEAD)],
+                        REGISTER,
                         responsible_text="MCO",
                         deadline=YearMonth(2017, 6),
                         status="No Longer Applicable",
@@ -202,6 +217,7 @@ def test_french_labelled_layout_page(register: Register) -> None:
                         "1.2.",
                         "Publier un bulletin sur les résultats du programme.",
                         [PartyRef("Representative", ("role-representative",), LEAD)],
+                        REGISTER,
                         responsible_text="Representative",
                         deadline=YearMonth(2018, 12),
                         status="Overdue-Initiated",
@@ -223,6 +239,7 @@ def test_french_labelled_layout_page(register: Register) -> None:
                         "",
                         "Rédiger trois études de cas avec les bureaux de pays.",
                         [PartyRef("Country Offices", ("country-offices",), LEAD)],
+                        REGISTER,
                         responsible_text="Country Offices",
                         deadline=YearMonth(2018, 6),
                         status="Not Initiated",
@@ -274,6 +291,7 @@ PIPE_TABLE = ManagementResponse(
                         PartyRef("PPID/Peace, Security and Resilience Unit", ("ppid-psru",), LEAD),
                         PartyRef("WPHF Secretariat", ("wphf-secretariat",), LEAD),
                     ],
+                    CELL,
                     responsible_text="PPID/Peace, Security and Resilience Unit; WPHF Secretariat",
                     deadline=YearMonth(2022, 6),
                     status="Completed",
@@ -285,6 +303,7 @@ PIPE_TABLE = ManagementResponse(
                     "2.",
                     "Automate the eligibility check.",
                     [PartyRef("Grants Systems Team", (), LEAD)],
+                    CELL,
                     responsible_text="Grants Systems Team",
                     deadline=YearMonth(2023, 6),
                     status="Ongoing",
@@ -308,6 +327,7 @@ PIPE_TABLE = ManagementResponse(
                         PartyRef("Regional Offices", ("regional-offices",), LEAD),
                         PartyRef("Coordination Section", ("coordination-section",), SUPPORTING),
                     ],
+                    CELL,
                     responsible_text="Regional Offices with Coordination Section",
                     deadline=YearMonth(2023, 12),
                     status="Initiated",
@@ -404,6 +424,7 @@ def test_numbering_styles_page(register: Register) -> None:
                         "2.1",
                         "Map the committees.",
                         [PartyRef("Regional Offices", ("regional-offices",), LEAD)],
+                        REGISTER,
                         responsible_text="Regional Offices",
                         deadline=YearMonth(2021, 3),
                         status="Completed",
@@ -414,6 +435,7 @@ def test_numbering_styles_page(register: Register) -> None:
                         "2.2",
                         "Launch a small grants call.",
                         [PartyRef("RO", ("regional-offices",), LEAD)],
+                        REGISTER,
                         responsible_text="RO",
                         deadline=YearMonth(2021, 9),
                         status="Not Initiated",
@@ -494,12 +516,12 @@ def test_an_action_without_deadline_in_the_middle_is_dropped_with_a_warning(
     )
 
 
-def test_cp1252_crlf_page_with_question_marks_for_quotes(register: Register) -> None:
+def test_cp1252_crlf_page_with_question_marks_for_quotes_and_dashes(register: Register) -> None:
     data = (FIXTURES / "cp1252-crlf.txt").read_bytes()
     assert b"\r\n" in data and "É".encode("cp1252") in data
     result = parse("cp1252-crlf.txt", register)
     mr = result.response
-    assert mr.title == "Évaluation of UN-Women's data work ? what is next?"
+    assert mr.title == "Évaluation of UN-Women's data work – what is next?"
     (only,) = mr.recommendations
     assert only.text == "Publish the country's data."
     assert only.response_text == "Accepted. Is it feasible? Yes."  # real question marks stay
@@ -509,7 +531,12 @@ def test_cp1252_crlf_page_with_question_marks_for_quotes(register: Register) -> 
             4,
             "2 '?' between letters read as an apostrophe (a curly quote lost to an old "
             "encoding), first at line 4",
-        )
+        ),
+        ParseWarning(
+            4,
+            "1 '?' between spaces or digits read as a dash (a dash lost to an old encoding), "
+            "first at line 4",
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, VOID, Namespace
 
 from wpsgraph.gate.actions import ACTION_STATUSES
 from wpsgraph.paths import (
@@ -47,8 +47,14 @@ SCHEME_CLASS = {
     "operating-principle": WPS.OperatingPrinciple,
     "organizational-priority": WPS.OrganizationalPriority,
     "uneg-criterion": WPS.UNEGCriterion,
+    "party-separation": WPS.PartySeparation,
 }
-SCHEMES_WITHOUT_NOT_APPLICABLE = {"action-status", "approval-status", "office-type"}
+SCHEMES_WITHOUT_NOT_APPLICABLE = {
+    "action-status",
+    "approval-status",
+    "office-type",
+    "party-separation",
+}
 ACTION_STATUS_TYPES = {
     SCHEMA.PotentialActionStatus,
     SCHEMA.ActiveActionStatus,
@@ -123,6 +129,7 @@ SUPER_CLASSES = {
     WPS.Partner: {WPS.Actor},
     WPS.KnowledgeProduct: {SCHEMA.CreativeWork},
     WPS.EvaluationGraph: {PROV.Entity},
+    WPS.LinkedGraph: {PROV.Entity, VOID.Dataset},
     **{cls: {SKOS.Concept} for cls in SCHEME_CLASS.values()},
 }
 SUPER_PROPERTIES = {
@@ -147,6 +154,7 @@ RANGES = {
     WPS.planPeriodEnd: XSD.gYear,
     WPS.number: XSD.integer,
     WPS.evaluationId: XSD.string,
+    WPS.evaluationType: XSD.string,
     WPS.slug: XSD.string,
     WPS.sourceFile: XSD.string,
     WPS.sourceSha256: XSD.string,
@@ -467,6 +475,15 @@ def test_shape_targets_are_declared_wps_classes(ontology: Graph, shapes: Graph) 
     assert all(str(t).startswith(WPS_NS) for t in targets)
 
 
+def test_subjects_of_targets_are_declared_wps_properties(ontology: Graph, shapes: Graph) -> None:
+    properties = set(ontology.subjects(RDF.type, OWL.DatatypeProperty)) | set(
+        ontology.subjects(RDF.type, OWL.ObjectProperty)
+    )
+    targets = set(shapes.objects(None, SH.targetSubjectsOf))
+    assert targets <= properties, targets - properties
+    assert all(str(t).startswith(WPS_NS) for t in targets)
+
+
 def test_shape_classes_are_declared(ontology: Graph, shapes: Graph) -> None:
     classes = set(ontology.subjects(RDF.type, OWL.Class)) | EXTERNAL_CLASSES
     used = set(shapes.objects(None, SH["class"]))
@@ -482,6 +499,7 @@ def test_every_emitted_class_has_a_shape(shapes: Graph) -> None:
         WPS.RecommendationResponse,
         WPS.KeyAction,
         WPS.EvaluationGraph,
+        WPS.LinkedGraph,
         WPS.Actor,
     }
     assert emitted <= targets, emitted - targets

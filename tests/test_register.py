@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from wpsgraph.errors import WpsGraphError
@@ -226,3 +227,91 @@ def test_missing_slug_is_refused(tmp_path: Path) -> None:
 def test_an_empty_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WpsGraphError, match="no register files"):
         Register.load(tmp_path)
+
+
+# --- external identifiers ----------------------------------------------------------------------
+
+DCTERMS_NS = "http://purl.org/dc/terms/"
+IDENTIFIER, SOURCE = URIRef(DCTERMS_NS + "identifier"), URIRef(DCTERMS_NS + "source")
+EXTERNAL = URIRef(WPS + "externalIdentifier")
+# How each kind of identifier is written, and the IRI it denotes (None: it has no IRI).
+IDENTIFIER_FORMS = {
+    URIRef(WPS + "WikidataItem"): (r"Q[1-9][0-9]*", "http://www.wikidata.org/entity/{}"),
+    URIRef(WPS + "IATIOrganisationIdentifier"): (r"[A-Z]{2}-[A-Z0-9]+-[^/&|?\s]+", None),
+    URIRef(WPS + "UNDocumentSymbol"): (r"[A-Z]+(/[A-Za-z0-9.]+)+( \([0-9]{4}\))?", None),
+}
+OUTSIDE_LINKS = (
+    SKOS.notation,
+    SKOS.exactMatch,
+    URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+    URIRef("http://schema.org/sameAs"),
+)
+
+
+def unsourced_identifiers(graph: Graph) -> list[str]:
+    """What breaks the rule that every outside identifier of a register entry was checked in a
+    public source recorded with it."""
+    problems = []
+    for entry in set(graph.subjects(URIRef(WPS + "slug"), None)):
+        records = list(graph.objects(entry, EXTERNAL))
+        recorded = {
+            v for r in records for p in (IDENTIFIER, SKOS.exactMatch) for v in graph.objects(r, p)
+        }
+        for link in OUTSIDE_LINKS:
+            for value in graph.objects(entry, link):
+                if value not in recorded:
+                    problems.append(f"{entry} {link} {value}: no wps:externalIdentifier records it")
+        for record in records:
+            sources = list(graph.objects(record, SOURCE))
+            if not sources or not all(str(s).startswith(("https://", "http://")) for s in sources):
+                problems.append(
+                    f"{entry}: identifier {graph.value(record, IDENTIFIER)} has no source"
+                )
+    return problems
+
+
+def test_every_external_identifier_carries_a_source(graph: Graph) -> None:
+    assert not unsourced_identifiers(graph)
+    assert len(list(graph.objects(None, EXTERNAL))) >= 3
+
+
+def test_an_identifier_without_a_source_is_caught() -> None:
+    unwomen = URIRef(BASE + "org/unwomen")
+    bad = Graph()
+    bad.add((unwomen, URIRef(WPS + "slug"), Literal("unwomen")))
+    bad.add((unwomen, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q1")))
+    assert unsourced_identifiers(bad) == [
+        f"{unwomen} {SKOS.exactMatch} http://www.wikidata.org/entity/Q1: "
+        "no wps:externalIdentifier records it"
+    ]
+    record = BNode()
+    bad.add((unwomen, EXTERNAL, record))
+    bad.add((record, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q1")))
+    assert unsourced_identifiers(bad) == [f"{unwomen}: identifier None has no source"]
+
+
+def test_external_identifiers_are_well_formed(graph: Graph) -> None:
+    for record in set(graph.objects(None, EXTERNAL)):
+        kinds = set(graph.objects(record, RDF.type)) & set(IDENTIFIER_FORMS)
+        assert len(kinds) == 1, (record, kinds)
+        pattern, iri = IDENTIFIER_FORMS[kinds.pop()]
+        identifiers = list(graph.objects(record, IDENTIFIER))
+        assert len(identifiers) == 1 and re.fullmatch(pattern, str(identifiers[0])), identifiers
+        if iri:
+            assert graph.value(record, SKOS.exactMatch) == URIRef(iri.format(identifiers[0]))
+
+
+def test_checked_identifiers() -> None:
+    """The identifiers looked up in public sources (see the sources in the register)."""
+    graph = Graph()
+    for path in sorted(REGISTER_DIR.glob("*.ttl")):
+        graph.parse(path)
+    wikidata = {
+        str(graph.value(record, IDENTIFIER)): entry
+        for entry, record in graph.subject_objects(EXTERNAL)
+        if (record, RDF.type, URIRef(WPS + "WikidataItem")) in graph
+    }
+    assert wikidata == {
+        "Q641576": URIRef(BASE + "org/unwomen"),
+        "Q37470": URIRef(BASE + "org/un-security-council"),
+    }

@@ -21,11 +21,16 @@ from tests.conftest import SEED, SEED_EVALUATION
 from tests.servers import (
     ASK_TRUE,
     JSON_RESULTS,
+    Answer,
     Running,
+    Server,
     after_probe,
-    fake_server,
+    document,
+    free_port,
     oxigraph_server,
-    send,
+    query_of,
+    serve,
+    silent,
 )
 from wpsgraph import remote
 from wpsgraph.cli import main
@@ -33,7 +38,9 @@ from wpsgraph.errors import QueryError, StoreError
 from wpsgraph.formats import TABLE_FORMATS
 from wpsgraph.loader import load_files
 from wpsgraph.queries import discover
-from wpsgraph.remote import Endpoints, RemoteStore, Server, derived_endpoints, server_kind
+from wpsgraph.remote import Endpoints, RemoteStore, derived_endpoints, server_kind
+from wpsgraph.remote import Server as Kind
+from wpsgraph.serve.server import Server as ServeServer
 from wpsgraph.store import OxigraphStore, SelectResult, open_store
 
 QUERIES = discover()
@@ -126,7 +133,7 @@ def count_swaps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_query_through_the_endpoint_prints_what_the_embedded_store_prints(
     name: str,
     fmt: str,
-    seed_server: Running,
+    seed_oxigraph: Running,
     seed_store_dir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -134,13 +141,13 @@ def test_query_through_the_endpoint_prints_what_the_embedded_store_prints(
     common = ["query", name, "--format", fmt, *params]
     code, embedded, _ = run(capsys, *common, "--store", str(seed_store_dir))
     assert code == 0
-    code, remote_out, err = run(capsys, *common, "--endpoint", seed_server.query)
+    code, remote_out, err = run(capsys, *common, "--endpoint", seed_oxigraph.query)
     assert code == 0, err
     assert remote_out == embedded
 
 
 def test_sparql_select_ask_and_construct_through_the_endpoint(
-    seed_server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
+    seed_oxigraph: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     select = (
         "SELECT ?s ?p ?o ?none WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } "
@@ -151,7 +158,7 @@ def test_sparql_select_ask_and_construct_through_the_endpoint(
             capsys, "sparql", query, "--format", fmt, "--store", str(seed_store_dir)
         )
         code, remote_out, err = run(
-            capsys, "sparql", query, "--format", fmt, "--endpoint", seed_server.query
+            capsys, "sparql", query, "--format", fmt, "--endpoint", seed_oxigraph.query
         )
         assert code == 0, err
         assert remote_out == embedded
@@ -160,16 +167,16 @@ def test_sparql_select_ask_and_construct_through_the_endpoint(
         capsys, "sparql", construct, "--format", "nt", "--store", str(seed_store_dir)
     )
     code, remote_out, _ = run(
-        capsys, "sparql", construct, "--format", "nt", "--endpoint", seed_server.query
+        capsys, "sparql", construct, "--format", "nt", "--endpoint", seed_oxigraph.query
     )
     assert code == 0
     assert isomorphic(Graph().parse(data=remote_out, format="nt"), Graph().parse(data=embedded))
 
 
 def test_sparql_through_the_endpoint_refuses_what_the_embedded_store_refuses(
-    seed_server: Running, capsys: pytest.CaptureFixture[str]
+    seed_oxigraph: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    endpoint = ["--endpoint", seed_server.query]
+    endpoint = ["--endpoint", seed_oxigraph.query]
     assert run(capsys, "sparql", "DROP ALL", *endpoint)[0] == 2
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
     code, out, err = run(capsys, "sparql", service, *endpoint)
@@ -177,9 +184,9 @@ def test_sparql_through_the_endpoint_refuses_what_the_embedded_store_refuses(
 
 
 def test_validate_through_the_endpoint(
-    seed_server: Running, capsys: pytest.CaptureFixture[str]
+    seed_oxigraph: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "validate", "--endpoint", seed_server.query)
+    code, out, err = run(capsys, "validate", "--endpoint", seed_oxigraph.query)
     assert code == 0, err
     assert out.strip() == "Conforms: no violations, no warnings."
 
@@ -196,18 +203,20 @@ def test_validate_through_the_endpoint_reports_violations(
     code, out, _ = run(capsys, "validate", "--endpoint", server.query, "--format", "json")
     report = json.loads(out)
     assert code == 1 and not report["conforms"]
-    assert {(r["focus"], r["path"]) for r in report["results"]} == {(str(action), str(STATUS))}
+    assert {(r["focusNode"], r["resultPath"]) for r in report["results"]} == {
+        (str(action), str(STATUS))
+    }
 
 
 def test_export_through_the_endpoint_equals_the_embedded_export(
-    seed_server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    seed_oxigraph: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert_same_graphs(
-        quads(["--endpoint", seed_server.query], capsys),
+        quads(["--endpoint", seed_oxigraph.query], capsys),
         quads(["--store", str(seed_store_dir)], capsys),
     )
     out = tmp_path / "union.ttl"
-    assert main(["export", "--endpoint", seed_server.query, "-o", str(out)]) == 0
+    assert main(["export", "--endpoint", seed_oxigraph.query, "-o", str(out)]) == 0
     embedded = tmp_path / "embedded.ttl"
     assert main(["export", "--store", str(seed_store_dir), "-o", str(embedded)]) == 0
     assert isomorphic(Graph().parse(out), Graph().parse(embedded))
@@ -342,7 +351,7 @@ def test_graphs_are_staged_with_sparql_update_where_no_graph_store_is_known(
     server: Running,
 ) -> None:
     endpoints = Endpoints(server.query, f"{server.base}/update", None)
-    store = RemoteStore(endpoints, Server.OXIGRAPH)
+    store = RemoteStore(endpoints, Kind.OXIGRAPH)
     load_files([SEED], store)
     first = store.graph(EVALUATION_GRAPH)
     load_files([SEED], store)
@@ -371,7 +380,7 @@ def test_a_query_oxigraph_cancels_after_http_200_is_an_error() -> None:
         with pytest.raises(StoreError, match="broke off after HTTP 200") as caught:
             store.query(RUNAWAY)
         assert "cancelled" in str(caught.value) and "\n" not in str(caught.value)
-        assert time.monotonic() - started < 30
+        assert time.monotonic() - started < 50
 
 
 def test_a_cancelled_answer_through_the_cli_writes_nothing(
@@ -392,10 +401,10 @@ def test_a_row_cap_reported_only_in_a_header_is_an_error() -> None:
             "results": {"bindings": [{"s": {"type": "uri", "value": "urn:a"}}]},
         }
     ).encode()
-    respond = after_probe(lambda h, q: send(h, capped, JSON_RESULTS, {"X-SPARQL-MaxRows": "1"}))
+    respond = after_probe(document(capped, JSON_RESULTS, headers={"X-SPARQL-MaxRows": "1"}))
     with (
-        fake_server(respond) as fake,
-        open_store(fake.query, read_only=True) as store,
+        serve({"/sparql": respond}) as fake,
+        open_store(fake.url("/sparql"), read_only=True) as store,
         pytest.raises(StoreError, match=r"cut the answer at 1 rows \(X-SPARQL-MaxRows\)"),
     ):
         store.query("SELECT ?s WHERE { ?s ?p ?o }")
@@ -424,34 +433,32 @@ def assert_refused(
 
 
 def test_an_unreachable_endpoint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from tests.servers import free_port
-
     url = f"http://127.0.0.1:{free_port()}/query"
     assert_refused(capsys, url, f"cannot reach {url} (expected a SPARQL server)", tmp_path)
 
 
 def test_a_wrong_url_on_a_real_server(
-    seed_server: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    seed_oxigraph: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    url = f"{seed_server.base}/no-such-endpoint"
+    url = f"{seed_oxigraph.base}/no-such-endpoint"
     assert_refused(capsys, url, "not found (HTTP 404): expected the URL of a SPARQL", tmp_path)
 
 
 def test_a_server_answering_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page = b"<!DOCTYPE html><html><body>Welcome</body></html>"
-    with fake_server(lambda h, q: send(h, page, "text/html")) as fake:
+    with serve({"/sparql": document(page, "text/html")}) as fake:
         assert_refused(
             capsys,
-            fake.query,
+            fake.url("/sparql"),
             "answered text/html, expected application/sparql-results+json",
             tmp_path,
         )
 
 
 def test_oxigraph_s_home_page_is_not_its_query_url(
-    seed_server: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    seed_oxigraph: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert_refused(capsys, f"{seed_server.base}/", "answered text/html", tmp_path)
+    assert_refused(capsys, f"{seed_oxigraph.base}/", "answered text/html", tmp_path)
 
 
 ROWS = json.dumps(
@@ -467,23 +474,23 @@ ROWS = json.dumps(
     [
         # Content-Length promises more than arrives.
         (
-            after_probe(lambda h, q: send(h, ROWS[:200], JSON_RESULTS, length=len(ROWS))),
+            after_probe(document(ROWS[:200], JSON_RESULTS, length=len(ROWS))),
             "the connection broke off mid-answer",
         ),
         # No length: the body ends when the connection closes, half-way.
         (
-            after_probe(lambda h, q: send(h, ROWS[:200], JSON_RESULTS, length=-1)),
+            after_probe(document(ROWS[:200], JSON_RESULTS, length=-1)),
             "the answer broke off after HTTP 200 (expected SPARQL results JSON",
         ),
     ],
     ids=["content-length", "connection-close"],
 )
 def test_a_server_dying_mid_answer(
-    respond: object, expected: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    respond: Answer, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with fake_server(respond) as fake:  # type: ignore[arg-type]
+    with serve({"/sparql": respond}) as fake:
         for args in (["query", "actions-by-status"], ["sparql", "SELECT * { ?s ?p ?o }"]):
-            code, out, err = run(capsys, *args, "--endpoint", fake.query)
+            code, out, err = run(capsys, *args, "--endpoint", fake.url("/sparql"))
             assert (code, out) == (2, "")
             assert expected in err and err.count("\n") == 1
 
@@ -492,18 +499,20 @@ def test_a_silent_server_times_out(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv(remote.ENV_TIMEOUT, "1")
-    with fake_server(after_probe(lambda h, q: time.sleep(3))) as fake:
+    with serve({"/sparql": after_probe(silent)}) as fake:
         started = time.monotonic()
-        code, out, err = run(capsys, "query", "actions-by-status", "--endpoint", fake.query)
+        code, out, err = run(
+            capsys, "query", "actions-by-status", "--endpoint", fake.url("/sparql")
+        )
     assert (code, out) == (2, "")
     assert "no answer within 1 s" in err
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
 
 
 def test_a_bad_query_or_parameter_through_the_endpoint(
-    seed_server: Running, capsys: pytest.CaptureFixture[str]
+    seed_oxigraph: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    endpoint = ["--endpoint", seed_server.query]
+    endpoint = ["--endpoint", seed_oxigraph.query]
     for args, expected in [
         (["sparql", "SELECT * WHERE { ?s ?p }"], "SPARQL syntax error at line 1"),
         (["query", "overdue-actions", "--param", "as_of=tomorrow"], "expects a date YYYY-MM-DD"),
@@ -513,9 +522,20 @@ def test_a_bad_query_or_parameter_through_the_endpoint(
         assert (code, out) == (2, "") and expected in err and err.count("\n") == 1
 
 
-def test_a_query_the_server_refuses_is_a_query_error(seed_server: Running) -> None:
+def test_a_select_whose_comments_name_an_update_is_sent_as_a_query(
+    seed_oxigraph: Running,
+) -> None:
+    # SPARQLWrapper took the first keyword it found, "Add" in a comment, for the query's form
+    # and sent this SELECT to the update URL.
+    sparql = "# Add a name to the register\n# then reload\nSELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    with open_store(seed_oxigraph.query, read_only=True) as store:
+        result = store.query(sparql)
+    assert isinstance(result, SelectResult) and int(result.rows[0]["n"]) > 1000  # type: ignore[arg-type]
+
+
+def test_a_query_the_server_refuses_is_a_query_error(seed_oxigraph: Running) -> None:
     with (
-        open_store(seed_server.query, read_only=True) as store,
+        open_store(seed_oxigraph.query, read_only=True) as store,
         pytest.raises(QueryError, match=r"refused the query \(HTTP 400\): .*1:"),
     ):
         store.query("SELECT * WHERE { ?s ?p }")
@@ -535,14 +555,16 @@ def test_credentials_come_from_the_environment(
 ) -> None:
     headers: list[str | None] = []
 
-    def respond(handler: BaseHTTPRequestHandler, query: str) -> None:
+    def respond(handler: BaseHTTPRequestHandler, server: Server) -> None:
         headers.append(handler.headers.get("Authorization"))
-        send(handler, NO_ROWS if "SELECT" in query else ASK_TRUE, JSON_RESULTS)
+        body = NO_ROWS if "SELECT" in query_of(handler) else ASK_TRUE
+        document(body, JSON_RESULTS)(handler, server)
 
     monkeypatch.setenv(remote.ENV_USER, "reader")
     monkeypatch.setenv(remote.ENV_PASSWORD, "s3cret")
-    with fake_server(respond) as fake:
-        code, out, err = run(capsys, "sparql", "ASK { ?s ?p ?o }", "--endpoint", fake.query)
+    with serve({"/sparql": respond}) as fake:
+        url = fake.url("/sparql")
+        code, out, err = run(capsys, "sparql", "ASK { ?s ?p ?o }", "--endpoint", url)
     assert (code, out.strip()) == (0, "true"), err
     assert headers and all(h == "Basic cmVhZGVyOnMzY3JldA==" for h in headers)  # reader:s3cret
     assert "s3cret" not in repr(remote.Credentials.from_environment())
@@ -561,15 +583,20 @@ def test_a_bad_timeout_or_auth_scheme_in_the_environment(
     assert code == 2 and "expected basic or digest" in err
 
 
-def test_a_wpsgraph_serve_endpoint_is_read_only(capsys: pytest.CaptureFixture[str]) -> None:
-    with fake_server(lambda h, q: send(h, ASK_TRUE, JSON_RESULTS), "wpsgraph/0.1.0") as fake:
-        code, _, err = run(capsys, "load", str(SEED), "--endpoint", fake.query, "--quiet")
+def test_a_wpsgraph_serve_endpoint_answers_and_is_read_only(
+    seed_server: ServeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{seed_server.url}/sparql"
+    code, out, err = run(capsys, "query", "actions-by-status", "--format", "csv", "--endpoint", url)
+    assert (code, out.splitlines()) == (0, ["status,actions", "Initiated,11", "Not Initiated,2"])
+    code, _, err = run(capsys, "load", str(SEED), "--endpoint", url, "--quiet")
     assert code == 2 and "a wpsgraph serve endpoint is read-only" in err
 
 
 def test_an_unknown_server_needs_its_update_url(capsys: pytest.CaptureFixture[str]) -> None:
-    with fake_server(lambda h, q: send(h, ASK_TRUE, JSON_RESULTS)) as fake:
-        code, _, err = run(capsys, "load", str(SEED), "--endpoint", fake.query, "--quiet")
+    with serve({"/sparql": document(ASK_TRUE, JSON_RESULTS)}) as fake:
+        url = fake.url("/sparql")
+        code, _, err = run(capsys, "load", str(SEED), "--endpoint", url, "--quiet")
     assert code == 2 and "give --update-endpoint" in err
 
 
@@ -598,31 +625,31 @@ def test_explicit_update_and_graph_store_urls_win(server: Running) -> None:
 @pytest.mark.parametrize(
     ("header", "kind"),
     [
-        ("Oxigraph/0.5.13", Server.OXIGRAPH),
-        ("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu", Server.VIRTUOSO),
-        ("Apache Jena Fuseki (5.1.0)", Server.FUSEKI),
-        ("wpsgraph/0.1.0", Server.WPSGRAPH),
-        ("nginx", Server.OTHER),
-        (None, Server.OTHER),
+        ("Oxigraph/0.5.13", Kind.OXIGRAPH),
+        ("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu", Kind.VIRTUOSO),
+        ("Apache Jena Fuseki (5.1.0)", Kind.FUSEKI),
+        ("wpsgraph/0.1.0", Kind.WPSGRAPH),
+        ("nginx", Kind.OTHER),
+        (None, Kind.OTHER),
     ],
 )
-def test_server_kind(header: str | None, kind: Server) -> None:
+def test_server_kind(header: str | None, kind: Kind) -> None:
     assert server_kind(header) is kind
 
 
 @pytest.mark.parametrize(
     ("kind", "url", "authenticated", "update", "graph_store"),
     [
-        (Server.OXIGRAPH, "http://h:7878/query", False, "http://h:7878/update", "http://h:7878/store"),
-        (Server.FUSEKI, "http://h:3030/wps/sparql", False, "http://h:3030/wps/update", "http://h:3030/wps/data"),
-        (Server.VIRTUOSO, "http://h:8890/sparql", True, "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth"),
-        (Server.VIRTUOSO, "http://h:8890/sparql", False, "http://h:8890/sparql", "http://h:8890/sparql-graph-crud"),
-        (Server.WPSGRAPH, "http://h:8000/sparql", False, None, None),
-        (Server.OTHER, "http://h/sparql", False, None, None),
+        (Kind.OXIGRAPH, "http://h:7878/query", False, "http://h:7878/update", "http://h:7878/store"),
+        (Kind.FUSEKI, "http://h:3030/wps/sparql", False, "http://h:3030/wps/update", "http://h:3030/wps/data"),
+        (Kind.VIRTUOSO, "http://h:8890/sparql", True, "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth"),
+        (Kind.VIRTUOSO, "http://h:8890/sparql", False, "http://h:8890/sparql", "http://h:8890/sparql-graph-crud"),
+        (Kind.WPSGRAPH, "http://h:8000/sparql", False, None, None),
+        (Kind.OTHER, "http://h/sparql", False, None, None),
     ],
 )  # fmt: skip
 def test_derived_endpoints(
-    kind: Server, url: str, authenticated: bool, update: str | None, graph_store: str | None
+    kind: Kind, url: str, authenticated: bool, update: str | None, graph_store: str | None
 ) -> None:
     assert derived_endpoints(kind, url, authenticated=authenticated) == Endpoints(
         url, update, graph_store
@@ -630,9 +657,9 @@ def test_derived_endpoints(
 
 
 def test_results_from_the_endpoint_are_rdflib_terms(
-    seed_server: Running, seed_store: OxigraphStore
+    seed_oxigraph: Running, seed_store: OxigraphStore
 ) -> None:
-    with open_store(seed_server.query, read_only=True) as store:
+    with open_store(seed_oxigraph.query, read_only=True) as store:
         result = store.query(
             "SELECT ?status (COUNT(*) AS ?n) WHERE { ?a <https://w3id.org/wpsgraph/ontology#status>"
             " ?c . ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?status } GROUP BY ?status"

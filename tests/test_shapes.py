@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, Namespace
+from rdflib.namespace import RDF, RDFS, SH, SKOS, VOID, Namespace
 
 from wpsgraph.paths import ONTOLOGY_FILE, PROJECT_ROOT, REGISTER_DIR, SCHEMES_DIR, SHAPES_DIR
 from wpsgraph.vocab import WPS
@@ -22,12 +22,14 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when 
 BASE = "https://w3id.org/wpsgraph/"
 REC_1 = URIRef(BASE + "eval/unwomen/gate-11818/rec/1")
 ACTION_1 = URIRef(f"{REC_1}/action/1")
+LINKED = URIRef(BASE + "linked/example/graph")
 
 # Predicates of a shape that constrain nothing: typing, targets, paths, names, grouping.
 NON_CONSTRAINT_PREDICATES = {
     RDF.type,
     RDFS.label,
     SH.targetClass,
+    SH.targetSubjectsOf,
     SH.property,
     SH.path,
     SH.message,
@@ -193,6 +195,51 @@ EXPECTED: dict[str, tuple[set[Result], set[Result]]] = {
             warning(
                 "unresolvedResponsible", "MaxCountConstraintComponent", WPS.unresolvedResponsible
             )
+        },
+        set(),
+    ),
+    "warning-party-not-separated": (
+        {
+            Result(
+                SH.Warning,
+                ACTION_1,
+                WPSH["KeyAction-partySeparation-review"],
+                SH.InConstraintComponent,
+                WPS.partySeparation,
+                URIRef(BASE + "scheme/party-separation/not-separated"),
+            )
+        },
+        set(),
+    ),
+    "invalid-actor-without-label": (
+        {
+            violation(
+                "Actor-prefLabel",
+                "MinCountConstraintComponent",
+                SKOS.prefLabel,
+                focus=URIRef("https://example.org/synthetic-publisher/org/partner/unnamed"),
+            )
+        },
+        set(),
+    ),
+    "invalid-register-entry-slug": (
+        {
+            violation(
+                "RegisterEntry-slug-form",
+                "PatternConstraintComponent",
+                WPS.slug,
+                Literal("Political Affairs"),
+                focus=URIRef(BASE + "org/dppa"),
+            )
+        },
+        set(),
+    ),
+    "invalid-linked-graph-without-source": (
+        {
+            violation("LinkedGraphShape", "OrConstraintComponent", None, LINKED, focus=LINKED),
+            violation(
+                "LinkedGraph-triples", "MinCountConstraintComponent", VOID.triples, focus=LINKED
+            ),
         },
         set(),
     ),

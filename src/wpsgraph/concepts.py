@@ -19,6 +19,7 @@ SCHEME_CLASSES = (
     WPS.OperatingPrinciple,
     WPS.OrganizationalPriority,
     WPS.UNEGCriterion,
+    WPS.PartySeparation,
 )
 
 

@@ -30,6 +30,12 @@ VOCABULARY_GRAPHS = {
     "schemes": URIRef(BASE + "graph/schemes"),
     "register": URIRef(BASE + "graph/register"),
 }
+# The actors of a user's own register files (wpsgraph load --register), kept apart from the
+# shipped register: replaced by a load given --register, left as it is by one that is not.
+LOCAL_REGISTER_GRAPH = URIRef(BASE + "graph/local-register")
+# The whole dataset a store holds, and its summary of the evaluation graphs (wpsgraph describe).
+DATASET = URIRef(BASE + "dataset")
+EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
@@ -46,6 +52,16 @@ def recommendation_iri(evaluation: URIRef, number: int) -> URIRef:
 
 def action_iri(recommendation: URIRef, number: int) -> URIRef:
     return URIRef(f"{recommendation}/action/{number}")
+
+
+def linked_graph_iri(name: str) -> URIRef:
+    """The named graph of a graph imported by 'wpsgraph link' (name: a slug)."""
+    return URIRef(f"{BASE}linked/{name}/graph")
+
+
+def linkset_iri(name: str) -> URIRef:
+    """The VoID linkset (and named graph) matching a linked graph's actors to the register."""
+    return URIRef(f"{BASE}linked/{name}/linkset")
 
 
 def gate_url(evaluation_id: str) -> str:
@@ -170,6 +186,8 @@ def _emit_evaluation(
     em.node(evaluation, WPS.Evaluation, response.line)
     em.add(evaluation, WPS.evaluationId, Literal(source.evaluation_id))
     em.text(evaluation, DCTERMS.title, response.title)
+    if response.evaluation_type:
+        em.add(evaluation, WPS.evaluationType, Literal(response.evaluation_type))
     if source.org_id in em.register.actors:
         em.add(evaluation, DCTERMS.publisher, em.actor(source.org_id))
 
@@ -264,6 +282,14 @@ def _emit_action(em: _Emitter, rec: URIRef, action: KeyAction) -> None:
         em.add(node, WPS.responsibleText, Literal(action.responsible_text))
     for party in action.parties:
         _emit_party(em, node, party)
+    em.concept(
+        node,
+        WPS.partySeparation,
+        WPS.PartySeparation,
+        action.separation.value,
+        "Party separation",
+        action.line,
+    )
     em.add(node, WPS.deadline, Literal(str(action.deadline), datatype=XSD.gYearMonth))
     em.add(node, WPS.deadlineDate, Literal(_last_day(action), datatype=XSD.date))
     status = em.concept(node, WPS.status, WPS.ActionStatus, action.status, "Status", action.line)

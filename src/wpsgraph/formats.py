@@ -8,12 +8,13 @@ import json
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from wpsgraph.store import QueryResult, ResultsDocument, SelectResult, Term
+from wpsgraph.jsonld import write_document
+from wpsgraph.store import QueryResult, ResultsDocument, SelectResult, Term, expanded_jsonld
 from wpsgraph.vocab import PREFIXES, bind_prefixes
 
 TABLE_FORMATS = ("table", "csv", "json")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
-_RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+_RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt"}
 _ROWS_ONLY = f"rows are written as {', '.join(TABLE_FORMATS)}"
 _MAX_CELL = 80
 # The longest matching namespace wins, so wps: beats wpsid: for ontology terms.
@@ -26,6 +27,8 @@ def render(result: QueryResult, fmt: str) -> str:
     if isinstance(result, Graph):
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}")
+        if fmt == "jsonld":
+            return compact_jsonld(result)
         return bind_prefixes(result).serialize(format=_RDFLIB_GRAPH_FORMAT[fmt])
     if fmt == "csv":
         return to_csv(result)
@@ -34,6 +37,13 @@ def render(result: QueryResult, fmt: str) -> str:
     if fmt == "table":
         return to_table(result)
     raise ValueError(_ROWS_ONLY)
+
+
+def compact_jsonld(graph: Graph) -> str:
+    """A graph as JSON-LD compacted with the vocabulary's context (jsonld.py)."""
+    out = io.BytesIO()
+    write_document(out, [expanded_jsonld(graph)])
+    return out.getvalue().decode("utf-8")
 
 
 def results_format(fmt: str) -> str:
@@ -125,7 +135,7 @@ def _table(variables: list[str], cells: list[list[str]]) -> str:
 def _cell(term: Term | None) -> str:
     if term is None:
         return ""
-    return _fit(_compact(str(term)) if isinstance(term, URIRef) else " ".join(str(term).split()))
+    return _fit(compact_iri(str(term)) if isinstance(term, URIRef) else " ".join(str(term).split()))
 
 
 def _json_cell(term: dict[str, str] | None) -> str:
@@ -133,14 +143,15 @@ def _json_cell(term: dict[str, str] | None) -> str:
     if term is None:
         return ""
     value = term["value"]
-    return _fit(_compact(value) if term["type"] == "uri" else " ".join(value.split()))
+    return _fit(compact_iri(value) if term["type"] == "uri" else " ".join(value.split()))
 
 
 def _fit(text: str) -> str:
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
-def _compact(iri: str) -> str:
+def compact_iri(iri: str) -> str:
+    """An IRI as a prefixed name (wps:KeyAction) when one of our prefixes covers it."""
     for prefix, ns in _NAMESPACES:
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns) :]}"

@@ -19,9 +19,8 @@ from wpsgraph.emit import VOCABULARY_GRAPHS, Emitted, emit_evaluation, gate_url
 from wpsgraph.errors import SourceError, WpsGraphError
 from wpsgraph.gate import parse_management_response
 from wpsgraph.gate.source import read_bytes, source_text
+from wpsgraph.local_register import load_register, local_register_graphs
 from wpsgraph.model import ParseWarning, SourceInfo
-from wpsgraph.paths import REGISTER_DIR
-from wpsgraph.register import Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
 from wpsgraph.store import Store, ntriples
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
@@ -67,11 +66,7 @@ class LoadOptions:
     source_url: str | None = None  # only with a single file
     strict: bool = False  # warnings reject the file
     jobs: int | None = None  # worker processes for parsing; None: one per CPU
-
-
-@lru_cache(maxsize=1)
-def _register() -> Register:
-    return Register.load(REGISTER_DIR)
+    register_files: tuple[Path, ...] = ()  # local register files, read with the shipped one
 
 
 @lru_cache(maxsize=1)
@@ -113,12 +108,16 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file; raises SourceError/WpsGraphError to reject it."""
     emitted = _emit(path, options)
-    return emitted, validate_graphs({emitted.graph_iri: emitted.triples})[emitted.graph_iri]
+    context = local_register_graphs(options.register_files)
+    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
+        emitted.graph_iri
+    ]
 
 
 def _emit(path: Path, options: LoadOptions) -> Emitted:
     text, digest = _read(path)
-    parsed = parse_management_response(text, source=str(path), register=_register())
+    register = load_register(options.register_files)
+    parsed = parse_management_response(text, source=str(path), register=register)
     evaluation_id = evaluation_id_for(path, options.evaluation_id)
     info = SourceInfo(
         org_id=options.org_id,
@@ -127,7 +126,7 @@ def _emit(path: Path, options: LoadOptions) -> Emitted:
         sha256=digest,
         url=options.source_url or gate_url(evaluation_id),
     )
-    emitted = emit_evaluation(parsed.response, info, _register(), _concepts())
+    emitted = emit_evaluation(parsed.response, info, register, _concepts())
     emitted.warnings[:0] = parsed.warnings
     return emitted
 
@@ -162,7 +161,10 @@ def load_files(
     files = expand_paths(paths)
     if len(files) != 1 and (options.evaluation_id or options.source_url):
         raise WpsGraphError("--evaluation-id and --source-url need exactly one file")
-    writer = _Writer(store, bulk=store.is_empty())
+    # A bad local register file stops the load before anything is written.
+    load_register(options.register_files)
+    local = _serialized(local_register_graphs(options.register_files))
+    writer = _Writer(store, bulk=store.is_empty(), vocabulary={**vocabulary_ntriples(), **local})
     reports: list[FileReport] = []
     seen: dict[URIRef, Path] = {}
     try:
@@ -200,9 +202,10 @@ class _Writer:
     """Collects accepted graphs and writes them: transactionally, BATCH_FILES at a time, or, into
     a store that was empty, by bulk loads of BULK_FILES (fewer, larger on-disk files)."""
 
-    def __init__(self, store: Store, *, bulk: bool) -> None:
+    def __init__(self, store: Store, *, bulk: bool, vocabulary: dict[URIRef, bytes]) -> None:
         self.store = store
         self.bulk = bulk
+        self.vocabulary = vocabulary
         self.pending: dict[URIRef, bytes] = {}
         self.wrote = False
 
@@ -213,7 +216,7 @@ class _Writer:
         limit = BULK_FILES if self.bulk else BATCH_FILES
         if not self.pending or (not final and len(self.pending) < limit):
             return
-        batch = self.pending if self.wrote else {**vocabulary_ntriples(), **self.pending}
+        batch = self.pending if self.wrote else {**self.vocabulary, **self.pending}
         self.wrote = True  # before the write: a bulk load that fails half-way has written
         if self.bulk:
             self.store.bulk_add(batch)
@@ -253,8 +256,9 @@ def prepare_chunk(paths: list[Path], options: LoadOptions) -> list[_Prepared]:
             items.append(_Prepared(FileReport(path, Outcome.OK)))
         except SourceError as exc:
             items.append(_Prepared(FileReport(path, Outcome.REJECTED, error=str(exc))))
+    context = local_register_graphs(options.register_files)
     for round_ in _rounds(emitted):
-        reports = validate_graphs({e.graph_iri: e.triples for e in round_.values()})
+        reports = validate_graphs({e.graph_iri: e.triples for e in round_.values()}, context)
         for index, em in round_.items():
             path = items[index].report.path
             report = _judged(path, em, reports[em.graph_iri], options)
@@ -319,10 +323,11 @@ def _shape_result(path: Path, emitted: Emitted, result: ValidationResult, lead: 
 
 @lru_cache(maxsize=1)
 def vocabulary_ntriples() -> dict[URIRef, bytes]:
-    return {
-        name: graph.serialize(format="nt", encoding="utf-8")
-        for name, graph in vocabulary_graphs().items()
-    }
+    return _serialized(vocabulary_graphs())
+
+
+def _serialized(graphs: dict[URIRef, Graph]) -> dict[URIRef, bytes]:
+    return {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
 
 
 def vocabulary_graphs() -> dict[URIRef, Graph]:

@@ -13,6 +13,17 @@ class Role(StrEnum):
     SUPPORTING = "supporting"  # named after "with" / "in coordination with"
 
 
+class Separation(StrEnum):
+    """Which rule told a key action's responsible parties apart from its text: the notations of
+    the party-separation scheme (ontology/schemes/party-separation.ttl), tried in this order."""
+
+    TABLE_CELL = "table-cell"  # the page prints them in their own cell (HTML or pipe table)
+    REGISTER = "register-name"  # names the register knows end the action line
+    REPEATED = "repeated-on-page"  # the same words end several key actions of the page
+    SHAPE = "name-shape"  # role and team words, acronyms, a capitalised run after prose
+    NOT_SEPARATED = "not-separated"  # none of the above: the whole line is the action text
+
+
 @dataclass(frozen=True)
 class ParseWarning:
     """Something the parser had to assume; kept as data on the result, never printed here."""
@@ -48,6 +59,7 @@ class KeyAction:
     text: str
     responsible_text: str  # the responsible column exactly as printed
     parties: list[PartyRef]
+    separation: Separation  # the rule that separated every party of this action from its text
     deadline: YearMonth
     status: str  # printed status, e.g. "Not Initiated"
     comments: str
@@ -92,6 +104,8 @@ class ManagementResponse:
     overall_mentions: list[str]
     recommendations: list[Recommendation]
     line: int  # line of the "Management Response" heading
+    # "Evaluation Type:" of the older labelled layout (e.g. "Programme"); "" when not printed.
+    evaluation_type: str = ""
 
 
 @dataclass

@@ -14,6 +14,7 @@ REGISTER_DIR = ONTOLOGY_DIR / "register"
 SHAPES_DIR = PROJECT_ROOT / "shapes"
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DATA_DIR = PROJECT_ROOT / "data"
+LINKED_DIR = DATA_DIR / "linked"  # other publishers' graphs the demo links (synthetic)
 
 
 def default_store_dir() -> Path:

@@ -8,14 +8,18 @@ pulling RDF into the parsing layer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from wpsgraph.errors import WpsGraphError
+from wpsgraph.errors import SourceError, WpsGraphError
 from wpsgraph.paths import REGISTER_DIR
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 ORGANIZATION = "organization"
 UNIT = "unit"
@@ -111,20 +115,21 @@ class Register:
     actors: Mapping[str, Actor]
 
     @classmethod
-    def load(cls, directory: Path = REGISTER_DIR) -> Register:
-        """Read every *.ttl file in directory."""
+    def load(cls, directory: Path = REGISTER_DIR, extra: Sequence[Path] = ()) -> Register:
+        """Read every *.ttl file in directory, then the extra files (a user's local register):
+        their actors join the register, and labels they give an actor already in it (by its
+        IRI) are further names for it. Raises SourceError naming the file and line."""
         files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
         if not files:
             raise WpsGraphError(f"{directory}: no register files (*.ttl) found")
         actors: dict[str, Actor] = {}
-        for path in files:
-            for actor in _actors_in_file(path):
-                if actor.slug in actors:
-                    raise WpsGraphError(
-                        f"{path}: duplicate slug '{actor.slug}' in the register "
-                        f"(<{actors[actor.slug].iri}> and <{actor.iri}>)"
-                    )
-                actors[actor.slug] = actor
+        for path in [*files, *extra]:
+            entries = RegisterFile.read(path)
+            for actor in entries.actors():
+                _add(actors, actor, entries)
+            for iri, names, acronyms in entries.added_names(actors):
+                slug = next(a.slug for a in actors.values() if a.iri == iri)
+                actors[slug] = _with_names(actors[slug], names, acronyms)
         return cls(MappingProxyType(dict(sorted(actors.items()))))
 
     # --- lookups ------------------------------------------------------------------------------
@@ -167,6 +172,19 @@ class Register:
                     end = match.end()
                     yield label.slugs
                     break
+
+    def matches_starting_at(self, text: str, start: int) -> list[NameMatch]:
+        """Every register name (any kind) that starts at text[start], on word boundaries; longer
+        names first. The primitive for reading a responsible column from its start."""
+        word = _WORD.match(text, start)
+        if word is None:
+            return []
+        matches = []
+        for label, pattern in self._labels_by_first_word.get(word.group().lower(), ()):
+            match = pattern.match(text, start)
+            if match is not None:
+                matches.append(NameMatch(start, match.end(), label.slugs))
+        return sorted(matches, key=lambda m: (-m.end, m.slugs))
 
     def matches_ending_at(self, text: str, end: int) -> list[NameMatch]:
         """Every register name (any kind) that text[:end] ends with, starting at a word boundary.
@@ -284,57 +302,159 @@ def _printed_order(form: str, slugs: list[str], actors: Mapping[str, Actor]) -> 
     return tuple(sorted(unique, key=position))
 
 
-def _actors_in_file(path: Path) -> list[Actor]:
-    """The actors one register file declares (every subject with a wps:slug or an actor type)."""
-    from rdflib import Graph, Literal, URIRef  # only the loader needs RDF
-    from rdflib.namespace import RDF, SKOS
+def _add(actors: dict[str, Actor], actor: Actor, entries: RegisterFile) -> None:
+    for other in actors.values():
+        if other.slug == actor.slug or other.iri == actor.iri:
+            what = f"slug '{actor.slug}'" if other.slug == actor.slug else f"IRI <{actor.iri}>"
+            raise entries.error(
+                actor.iri,
+                f"duplicate {what} in the register (<{other.iri}> and <{actor.iri}>); "
+                "to add names to an actor the register has, give only labels to its IRI",
+            )
+    actors[actor.slug] = actor
 
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as err:  # rdflib raises many parser-specific types
-        raise WpsGraphError(f"{path}: cannot be read as Turtle: {err}") from err
 
-    wps_slug = URIRef(_WPS + "slug")
-    wps_acronym = URIRef(_WPS + "acronym")
-    kinds_by_type = {
-        URIRef(_WPS + "Unit"): UNIT,
-        URIRef(_WPS + "KnowledgeProduct"): PRODUCT,
-        URIRef(_WPS + "Partner"): PARTNER,
-        URIRef(_WPS + "Actor"): ORGANIZATION,
-        URIRef(_ORG + "FormalOrganization"): ORGANIZATION,
-    }
-    subjects = set(graph.subjects(wps_slug, None))
-    subjects |= {s for t in kinds_by_type for s in graph.subjects(RDF.type, t)}
+def _with_names(actor: Actor, names: list[str], acronyms: list[str]) -> Actor:
+    return replace(
+        actor,
+        names=tuple(dict.fromkeys([*actor.names, *names])),
+        acronyms=tuple(sorted({*actor.acronyms, *acronyms})),
+    )
 
-    def english(values: list[Literal]) -> list[str]:
-        return sorted(str(v) for v in values if v.language in (None, "en"))
 
-    actors = []
-    for subject in sorted(subjects, key=str):
-        slugs = [str(s) for s in graph.objects(subject, wps_slug)]
+_BAD_SYNTAX_REASON = re.compile(r"Bad syntax \((?P<why>.*)\) at \^")
+_KINDS_BY_TYPE = {
+    _WPS + "Unit": UNIT,
+    _WPS + "KnowledgeProduct": PRODUCT,
+    _WPS + "Partner": PARTNER,
+    _WPS + "Actor": ORGANIZATION,
+    _ORG + "FormalOrganization": ORGANIZATION,
+}
+
+
+@dataclass(frozen=True)
+class RegisterFile:
+    """One register file in Turtle, parsed, with its text to find the line of an entry."""
+
+    path: Path
+    text: str
+    graph: Graph
+
+    @classmethod
+    def read(cls, path: Path) -> RegisterFile:
+        """Parse a register file; a file that is missing or not Turtle is a SourceError naming
+        its line."""
+        from rdflib import Graph  # only the loader needs RDF
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SourceError(path, None, "register file not found") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise SourceError(path, None, f"cannot be read as a UTF-8 text file: {err}") from None
+        graph = Graph()
+        try:
+            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        except Exception as err:  # rdflib raises many parser-specific types
+            line = getattr(err, "lines", None)
+            reason = _BAD_SYNTAX_REASON.search(str(err))
+            why = reason["why"] if reason else str(err).strip().splitlines()[0]
+            where = line + 1 if isinstance(line, int) else None
+            raise SourceError(path, where, f"not valid Turtle: {why}") from None
+        return cls(path, text, graph)
+
+    def error(self, subject: str, message: str) -> SourceError:
+        return SourceError(self.path, self.line_of(subject), message)
+
+    def line_of(self, subject: str) -> int | None:
+        """The first line that names subject, as <IRI> or prefix:name; None when not found."""
+        forms = [f"<{subject}>"]
+        forms += [
+            f"{prefix}:{subject[len(str(ns)) :]}"
+            for prefix, ns in self.graph.namespaces()
+            if prefix and subject.startswith(str(ns))
+        ]
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            for form in forms:
+                at = line.find(form)
+                after = line[at + len(form) : at + len(form) + 1]
+                if at >= 0 and not (after.isalnum() or after in "-_"):
+                    return number
+        return None
+
+    def actors(self) -> list[Actor]:
+        """The actors the file declares (every subject with a wps:slug or an actor type)."""
+        from rdflib import URIRef
+        from rdflib.namespace import RDF
+
+        graph = self.graph
+        subjects = set(graph.subjects(URIRef(_WPS + "slug"), None))
+        for actor_type in _KINDS_BY_TYPE:
+            subjects |= set(graph.subjects(RDF.type, URIRef(actor_type)))
+        return [self._actor(str(subject)) for subject in sorted(subjects, key=str)]
+
+    def _actor(self, subject: str) -> Actor:
+        from rdflib import URIRef
+        from rdflib.namespace import RDF, SKOS
+
+        node = URIRef(subject)
+        slugs = [str(s) for s in self.graph.objects(node, URIRef(_WPS + "slug"))]
         if len(slugs) != 1:
-            raise WpsGraphError(f"{path}: <{subject}> needs exactly one wps:slug, has {len(slugs)}")
-        prefs = english(list(graph.objects(subject, SKOS.prefLabel)))  # type: ignore[arg-type]
-        if len(prefs) != 1:
-            raise WpsGraphError(
-                f"{path}: <{subject}> needs exactly one English skos:prefLabel, has {len(prefs)}"
-            )
-        types = set(graph.objects(subject, RDF.type))
-        kind = next((k for t, k in kinds_by_type.items() if t in types), None)
-        if kind is None:
-            raise WpsGraphError(
-                f"{path}: <{subject}> has no actor type (wps:Unit, wps:Partner ...)"
-            )
-        alts = english(list(graph.objects(subject, SKOS.altLabel)))  # type: ignore[arg-type]
-        actors.append(
-            Actor(
-                slug=slugs[0],
-                iri=str(subject),
-                kind=kind,
-                pref_label=prefs[0],
-                names=(prefs[0], *[a for a in alts if a != prefs[0]]),
-                acronyms=tuple(sorted(str(a) for a in graph.objects(subject, wps_acronym))),
-            )
+            raise self.error(subject, f"<{subject}> needs exactly one wps:slug, has {len(slugs)}")
+        prefs = sorted(
+            str(v)
+            for v in self.graph.objects(node, SKOS.prefLabel)
+            if getattr(v, "language", "") in (None, "en")
         )
-    return actors
+        if len(prefs) != 1:
+            raise self.error(
+                subject, f"<{subject}> needs exactly one English skos:prefLabel, has {len(prefs)}"
+            )
+        types = {str(t) for t in self.graph.objects(node, RDF.type)}
+        kind = next((k for t, k in _KINDS_BY_TYPE.items() if t in types), None)
+        if kind is None:
+            raise self.error(subject, f"<{subject}> has no actor type (wps:Unit, wps:Partner ...)")
+        names, acronyms = self._labels(node)
+        return Actor(
+            slug=slugs[0],
+            iri=subject,
+            kind=kind,
+            pref_label=prefs[0],
+            names=(prefs[0], *[n for n in names if n != prefs[0]]),
+            acronyms=tuple(acronyms),
+        )
+
+    def _labels(self, node: object) -> tuple[list[str], list[str]]:
+        """A subject's altLabels (in any language: names are matched as printed) and acronyms."""
+        from rdflib import URIRef
+        from rdflib.namespace import SKOS
+
+        names = sorted({str(v) for v in self.graph.objects(node, SKOS.altLabel)})  # type: ignore[arg-type]
+        acronyms = sorted({str(v) for v in self.graph.objects(node, URIRef(_WPS + "acronym"))})  # type: ignore[arg-type]
+        return names, acronyms
+
+    def added_names(self, actors: Mapping[str, Actor]) -> list[tuple[str, list[str], list[str]]]:
+        """(IRI, names, acronyms) that the file gives actors it does not declare: labels only,
+        on the IRI of an actor already in the register. Labels on any other IRI are an error."""
+        from rdflib import URIRef
+        from rdflib.namespace import SKOS
+
+        declared = {a.iri for a in self.actors()}
+        known = {a.iri for a in actors.values()}
+        labelled = set(self.graph.subjects(SKOS.altLabel, None))
+        labelled |= set(self.graph.subjects(URIRef(_WPS + "acronym"), None))
+        added = []
+        for node in sorted(labelled, key=str):
+            subject = str(node)
+            if subject in declared:
+                continue
+            if subject not in known:
+                raise self.error(
+                    subject,
+                    f"<{subject}> is not an actor of the register: declare it (a wps:slug, a "
+                    "type such as wps:Unit or wps:Partner, an English skos:prefLabel) or give "
+                    "the labels to the IRI of an actor the register has",
+                )
+            names, acronyms = self._labels(node)
+            added.append((subject, names, acronyms))
+        return added

@@ -386,11 +386,7 @@ class RemoteStore:
                 "wpsgraph validate copy.nt"
             )
         wrapper = self._wrapper(url)
-        with warnings.catch_warnings():  # it warns about query forms it does not know
-            warnings.simplefilter("ignore", RuntimeWarning)
-            wrapper.setQuery(sparql)
-        if wrapper.isSparqlUpdateRequest():
-            raise QueryError("an update was given where a query was expected")
+        _set_text(wrapper, sparql, query_form(sparql))
         wrapper.addCustomHttpHeader("Accept", ", ".join(accept))
         if self.kind is Server.OXIGRAPH:
             wrapper.addParameter("union-default-graph", "")
@@ -403,7 +399,7 @@ class RemoteStore:
     def _update(self, url: str, sparql: str) -> None:
         wrapper = self._wrapper(url)
         wrapper.updateEndpoint = url
-        wrapper.setQuery(sparql)
+        _set_text(wrapper, sparql, sparqlwrapper.INSERT)  # any update form: sent as an update
         wrapper.setMethod(sparqlwrapper.POST)
         wrapper.setRequestMethod(sparqlwrapper.POSTDIRECTLY)
         self._send(url, wrapper)
@@ -540,6 +536,16 @@ class RemoteStore:
                 f"{shown}: the connection broke off mid-answer ({type(exc).__name__}); "
                 "no partial result is used"
             ) from None
+
+
+def _set_text(wrapper: sparqlwrapper.SPARQLWrapper, sparql: str, form: str) -> None:
+    """The request's text, and its form as wpsgraph read it: SPARQLWrapper guesses the form from
+    the first keyword it finds, comments included (a canned query's header saying "Add a name"
+    made a SELECT an update), and the form decides where and how the text is sent."""
+    with warnings.catch_warnings():  # it warns about the forms it cannot guess
+        warnings.simplefilter("ignore", RuntimeWarning)
+        wrapper.setQuery(sparql)
+    wrapper.queryType = form
 
 
 def triple_count(ntriples: bytes) -> int:

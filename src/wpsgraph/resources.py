@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from wpsgraph.errors import WpsGraphError
 from wpsgraph.paths import ONTOLOGY_FILE, REGISTER_DIR, SCHEMES_DIR, SHAPES_DIR
@@ -24,6 +25,14 @@ def parse_turtle_files(paths: list[Path]) -> Graph:
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     return parse_turtle_files([ONTOLOGY_FILE])
+
+
+def ontology_iri() -> URIRef:
+    """The IRI of the one owl:Ontology of ontology/wps.ttl (its header carries the licence)."""
+    iri = ontology_graph().value(None, RDF.type, OWL.Ontology)
+    if not isinstance(iri, URIRef):
+        raise WpsGraphError(f"{ONTOLOGY_FILE}: no owl:Ontology header")
+    return iri
 
 
 @lru_cache(maxsize=1)

@@ -11,9 +11,10 @@ rdf:type/rdfs:subClassOf*; the selective part of a query runs first and the targ
 constraints carry a precheck, an ASK without the target that is false on conforming data, so the
 full query runs only for constraints that some node may fail.
 
-Only the SHACL features our shapes use are compiled (see SUPPORTED_PARAMETERS and the datatypes in
-_DATATYPE_CHECKS). Anything else raises ShapeCompileError naming the shape and the construct, so a
-new shape is never silently unchecked. Matching pySHACL (0.40, on rdflib 7), not the letter of the
+Only the SHACL features our shapes use are compiled (targets by sh:targetClass and
+sh:targetSubjectsOf, the parameters in SUPPORTED_PARAMETERS, the datatypes in _datatype_check).
+Anything else raises ShapeCompileError naming the shape and the construct, so a new shape is never
+silently unchecked. Matching pySHACL (0.40, on rdflib 7), not the letter of the
 SHACL spec, where the two differ:
 - sh:datatype xsd:integer / xsd:date / xsd:boolean also require a lexical form rdflib can parse
   (not `ill_typed`); xsd:gYear / xsd:gYearMonth accept any lexical form (rdflib does not parse
@@ -68,7 +69,9 @@ VALUE_PARAMETERS = (
 COUNT_PARAMETERS = (SH.minCount, SH.maxCount)
 SUPPORTED_PARAMETERS = (*VALUE_PARAMETERS, *COUNT_PARAMETERS, SH["or"], SH.uniqueLang, SH.sparql)
 # What a shape may say besides constraints.
-_STRUCTURE = {SH.targetClass, SH.property, SH.path, SH.message, SH.severity, SH.deactivated}
+# Targets: the instances of a class, or the subjects of a predicate.
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf)
+_STRUCTURE = {*_TARGETS, SH.property, SH.path, SH.message, SH.severity, SH.deactivated}
 _ANNOTATIONS = {RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.order, SH.group}
 _SPARQL_CONSTRAINT_KEYS = {RDF.type, SH.select, SH.message, SH.prefixes, SH.deactivated}
 
@@ -204,7 +207,7 @@ class _Compiler:
         or_members = {m for lst in self.g.objects(None, SH["or"]) for m in Collection(self.g, lst)}
         found = set(self.g.subjects(RDF.type, SH.NodeShape))
         found |= set(self.g.subjects(RDF.type, SH.PropertyShape))
-        found |= set(self.g.subjects(SH.targetClass, None))
+        found |= {s for t in _TARGETS for s in self.g.subjects(t, None)}
         found |= set(self.g.subjects(SH.path, None))
         found |= set(self.g.objects(None, SH.property))
         return sorted(found - or_members, key=str)
@@ -214,15 +217,30 @@ class _Compiler:
             isinstance(d, Literal) and d.value is True for d in self.g.objects(node, SH.deactivated)
         )
 
-    def target_classes(self, shape: Node) -> set[URIRef]:
-        classes = set(self.g.objects(shape, SH.targetClass))
+    def targets(self, shape: Node, kind: URIRef) -> set[URIRef]:
+        """The shape's targets of one kind (sh:targetClass or sh:targetSubjectsOf), with those of
+        the node shapes that hold it as a property shape."""
+        found = set(self.g.objects(shape, kind))
         for parent in self.g.subjects(SH.property, shape):
             if not self.deactivated(parent):
-                classes |= set(self.g.objects(parent, SH.targetClass))
-        for cls in classes:
-            if not isinstance(cls, URIRef):
-                raise ShapeCompileError(shape, f"sh:targetClass {cls} (not an IRI)")
-        return classes
+                found |= set(self.g.objects(parent, kind))
+        for target in found:
+            if not isinstance(target, URIRef):
+                raise ShapeCompileError(shape, f"{kind} {target} (not an IRI)")
+        return found
+
+    def focus_nodes(self, shape: Node) -> str | None:
+        """A group pattern binding ?this to each focus node of the shape; None: no target."""
+        classes = self.targets(shape, SH.targetClass)
+        predicates = self.targets(shape, SH.targetSubjectsOf)
+        patterns = [self.instance_of("?this", classes)] if classes else []
+        patterns += [
+            f"{{ SELECT DISTINCT ?this WHERE {{ ?this <{p}> {self.var()} }} }}"
+            for p in sorted(predicates)
+        ]
+        if len(patterns) < 2:
+            return patterns[0] if patterns else None
+        return " UNION ".join(f"{{ {p} }}" for p in patterns)
 
     def path(self, shape: Node) -> URIRef | None:
         paths = list(self.g.objects(shape, SH.path))
@@ -363,10 +381,9 @@ class _Compiler:
         ]
         if not constraints:
             return []
-        classes = self.target_classes(shape)
-        if not classes:
+        target = self.focus_nodes(shape)
+        if target is None:
             raise ShapeCompileError(shape, "constraints on a shape with no target (none reach it)")
-        target = self.instance_of("?this", classes)
         messages = tuple(sorted(str(m) for m in self.g.objects(shape, SH.message)))
         severity = self.g.value(shape, SH.severity) or SH.Violation
         compiled = []

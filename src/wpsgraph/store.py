@@ -10,6 +10,7 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from wpsgraph.errors import QueryError, StoreError
+from wpsgraph.jsonld import write_document
 from wpsgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -45,6 +47,29 @@ ResultsDocument = dict[str, Any]
 SELECT_FORMATS = ("csv", "json")
 # A SPARQL server's query URL, used instead of the embedded store when set (wpsgraph.remote).
 ENDPOINT_ENV = "WPSGRAPH_ENDPOINT"
+# What the engine writes, by the names wpsgraph uses: rows and booleans in a SPARQL results
+# format, graphs (CONSTRUCT, DESCRIBE) in an RDF format.
+RESULTS_SERIALIZATIONS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_SERIALIZATIONS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query reads, as the SPARQL protocol's default-graph-uri and named-graph-uri
+    give them. Empty: the union of all graphs is the default graph, every graph is named."""
+
+    default_graphs: tuple[URIRef, ...] = ()
+    named_graphs: tuple[URIRef, ...] = ()
 
 
 class Store(Protocol):
@@ -108,8 +133,8 @@ class OxigraphStore:
     def open(cls, directory: Path | None, *, read_only: bool = False) -> OxigraphStore:
         if directory is None:
             return cls(ox.Store())
-        if read_only and not (directory / "CURRENT").exists():
-            raise StoreError(f"{directory}: no store here; run 'wpsgraph load' first")
+        if read_only:
+            require_store(directory)
         try:
             if read_only:
                 return cls(ox.Store.read_only(str(directory)))
@@ -117,6 +142,16 @@ class OxigraphStore:
             return cls(ox.Store(str(directory)))
         except OSError as exc:
             raise StoreError(f"{directory}: cannot open the store: {exc}") from exc
+
+    @classmethod
+    def from_nquads(cls, stream: IO[bytes]) -> OxigraphStore:
+        """A store in memory holding the quads read from stream (N-Quads, as export writes)."""
+        inner = ox.Store()
+        try:
+            inner.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot read the store into memory: {exc}") from exc
+        return cls(inner)
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         self.replace_serialized(
@@ -198,6 +233,31 @@ class OxigraphStore:
             return sparql_csv(document)
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
+    def write_results(
+        self,
+        sparql: str,
+        out: IO[bytes],
+        fmt: str,
+        bindings: Mapping[str, Term] | None = None,
+        dataset: Dataset | None = None,
+    ) -> None:
+        """Run a read-only query and write what the engine serializes into out, as it goes (out
+        may refuse to grow by raising): rows and booleans in RESULTS_SERIALIZATIONS[fmt], graphs
+        in GRAPH_SERIALIZATIONS[fmt]. The engine's CSV can be malformed (see sparql_csv):
+        csv_is_well_formed tells."""
+        result = self._run(sparql, bindings, dataset)
+        graph = isinstance(result, ox.QueryTriples)
+        formats = GRAPH_SERIALIZATIONS if graph else RESULTS_SERIALIZATIONS
+        if fmt not in formats:
+            kind = "a graph" if graph else "rows or a boolean"
+            raise QueryError(f"the query gives {kind}, written as {', '.join(formats)}")
+        # The engine evaluates lazily, while it serializes: its errors surface here.
+        with engine_errors():
+            if graph:
+                ox.serialize(result, out, format=formats[fmt], prefixes=_PREFIX_IRIS)
+            else:
+                result.serialize(out, format=formats[fmt])
+
     def _select(self, sparql: str, bindings: Mapping[str, Term] | None) -> ox.QuerySolutions:
         solutions = self._run(sparql, bindings)
         if not isinstance(solutions, ox.QuerySolutions):
@@ -205,13 +265,19 @@ class OxigraphStore:
         return solutions
 
     def _run(
-        self, sparql: str, bindings: Mapping[str, Term] | None
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None,
+        dataset: Dataset | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        graphs: dict[str, Any] = {"use_default_graph_as_union": True}
+        if dataset and dataset.default_graphs:
+            graphs = {"default_graph": [ox.NamedNode(g) for g in dataset.default_graphs]}
+        if dataset and dataset.named_graphs:
+            graphs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
         with engine_errors():
-            return self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
-            )
+            return self._store.query(sparql, substitutions=substitutions or None, **graphs)
 
     def named_graphs(self) -> list[URIRef]:
         return sorted(
@@ -223,6 +289,9 @@ class OxigraphStore:
 
     def export(self, out: IO[bytes], fmt: str) -> None:
         rdf_format = EXPORT_FORMATS[fmt]
+        if rdf_format is ox.RdfFormat.JSON_LD:
+            write_document(out, self._expanded_graphs())
+            return
         if rdf_format.supports_datasets:
             self._store.dump(out, format=rdf_format)
             return
@@ -230,9 +299,16 @@ class OxigraphStore:
         union = self._store.query(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
         )
-        ox.serialize(
-            union, out, format=rdf_format, prefixes={k: str(v) for k, v in PREFIXES.items()}
-        )
+        ox.serialize(union, out, format=rdf_format, prefixes=_PREFIX_IRIS)
+
+    def _expanded_graphs(self) -> Iterator[bytes]:
+        """Each graph as the engine's expanded JSON-LD, one at a time (the default graph first,
+        when it holds anything): compaction never holds the whole store."""
+        graphs: list[ox.DefaultGraph | ox.NamedNode] = [ox.DefaultGraph()]
+        graphs += [ox.NamedNode(name) for name in self.named_graphs()]
+        for name in graphs:
+            quads = self._store.quads_for_pattern(None, None, None, name)
+            yield ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -240,6 +316,15 @@ class OxigraphStore:
     def close(self) -> None:
         # Oxigraph releases the RocksDB lock when the last reference goes.
         del self._store
+
+
+def require_store(directory: Path) -> None:
+    """Fail with a one-line error unless directory holds a store (without opening it)."""
+    if not (directory / "CURRENT").exists():
+        raise StoreError(f"{directory}: no store here; run 'wpsgraph load' first")
+
+
+_PREFIX_IRIS = {k: str(v) for k, v in PREFIXES.items()}
 
 
 def as_nquads(graphs: Mapping[URIRef, bytes]) -> bytes:
@@ -283,13 +368,34 @@ def _serialize_solutions(solutions: ox.QuerySolutions, fmt: ox.QueryResultsForma
 def _engine_csv(data: bytes, drop: Collection[str]) -> bytes | None:
     """The engine's CSV as it is, or re-written without the dropped columns; None when a row has
     more fields than the header (an IRI holding a comma, see sparql_csv)."""
-    rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
-    if any(len(row) != len(rows[0]) for row in rows):
+    rows = _csv_rows(data)
+    if not _same_width(rows):
         return None
     if not drop:
         return data
     keep = [i for i, name in enumerate(rows[0]) if name not in drop]
     return _write_csv([row[i] for i in keep] for row in rows)
+
+
+def csv_is_well_formed(data: bytes) -> bool:
+    """Whether every row of the engine's CSV is as wide as its header (see sparql_csv)."""
+    return _same_width(_csv_rows(data))
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(), newline="")))
+
+
+def _same_width(rows: list[list[str]]) -> bool:
+    return all(len(row) == len(rows[0]) for row in rows)
+
+
+def convert_results(data: bytes, source: str, target: str) -> bytes:
+    """SPARQL results re-serialized by the engine (source "json", "xml" or "tsv"; target any of
+    RESULTS_SERIALIZATIONS)."""
+    with engine_errors():
+        parsed = ox.parse_query_results(data, format=RESULTS_SERIALIZATIONS[source])
+        return parsed.serialize(format=RESULTS_SERIALIZATIONS[target])
 
 
 def sparql_csv(document: ResultsDocument) -> bytes:
@@ -314,6 +420,19 @@ def _csv_field(term: dict[str, str] | None) -> str:
     if term is None:
         return ""
     return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
+
+
+def last_written(directory: Path) -> datetime | None:
+    """When an on-disk store last took data: the newest of its tables and non-empty write-ahead
+    logs (RocksDB's *.sst and *.log; its other files change whenever it is opened for writing).
+    Opening the store for writing may also replay a log into a new table, so this can be later
+    than the last change, never earlier. None for a folder that holds no store."""
+    times = [
+        path.stat().st_mtime
+        for path in directory.glob("*")
+        if path.suffix == ".sst" or (path.suffix == ".log" and path.stat().st_size > 0)
+    ]
+    return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
 @contextmanager
@@ -369,9 +488,18 @@ engine_term = lru_cache(maxsize=1 << 16)(to_oxigraph)
 
 def ntriples(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
     """Canonical N-Triples of rdflib-term triples, serialized by the engine (fast, exact)."""
+    return _engine_serialized(triples, ox.RdfFormat.N_TRIPLES)
+
+
+def expanded_jsonld(triples: Iterable[tuple[Term, Term, Term]]) -> bytes:
+    """Expanded JSON-LD of rdflib-term triples, serialized by the engine (see jsonld.py)."""
+    return _engine_serialized(triples, ox.RdfFormat.JSON_LD)
+
+
+def _engine_serialized(triples: Iterable[tuple[Term, Term, Term]], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(
         (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
-        format=ox.RdfFormat.N_TRIPLES,
+        format=fmt,
     )
 
 

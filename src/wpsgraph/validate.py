@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SH, XSD, NamespaceManager
 
 from wpsgraph.emit import VOCABULARY_GRAPHS
 from wpsgraph.resources import (
@@ -44,6 +44,7 @@ class ValidationResult:
     value: str | None
     constraint: str
     message: str
+    value_term: str | None = None  # the value as Turtle writes it: "2029/12"^^xsd:gYearMonth
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Finding:
             value=None if self.value is None else str(self.value),
             constraint=_local(c.component),
             message="; ".join(sorted(self.messages())),
+            value_term=shown(self.value),
         )
 
 
@@ -102,28 +104,30 @@ class ValidationReport:
         return not self.violations
 
     def as_text(self) -> str:
+        """For people: per node, each problem once (property, values, what was expected)."""
         if not self.results:
             return "Conforms: no violations, no warnings."
-        lines = [
-            f"{r.severity}: {r.focus}"
-            + (f" {r.path}" if r.path else "")
-            + (f" = {r.value}" if r.value else "")
-            + f": {r.message}"
-            for r in self.results
-        ]
-        lines.append(f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s).")
+        by_node: dict[str, dict[tuple[str, str | None, str], list[ValidationResult]]] = {}
+        for r in sorted(self.results, key=lambda r: r.focus):
+            by_node.setdefault(r.focus, {}).setdefault((r.severity, r.path, r.message), []).append(
+                r
+            )
+        lines = []
+        for focus, problems in by_node.items():
+            lines.append(f"<{focus}>" if "://" in focus else focus)
+            for (severity, path, message), found in problems.items():
+                lines.append(f"  {severity.lower()}: {_where(path, found)}")
+                lines.append(f"    expected: {message}")
+        verdict = "Conforms" if self.conforms else "Does not conform"
+        lines.append(
+            f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s) "
+            f"on {len(by_node)} node(s)."
+        )
         return "\n".join(lines)
 
     def as_json(self) -> str:
-        return json.dumps(
-            {
-                "conforms": self.conforms,
-                "violations": len(self.violations),
-                "warnings": len(self.warnings),
-                "results": [asdict(r) for r in self.results],
-            },
-            indent=2,
-        )
+        """The sh:ValidationReport as JSON-LD, with its context inline (short keys)."""
+        return json.dumps(_report_document(self.graph), indent=2, ensure_ascii=False)
 
     def as_turtle(self) -> str:
         return bind_prefixes(self.graph).serialize(format="turtle")
@@ -137,13 +141,15 @@ def validate_graph(data: Graph) -> ValidationReport:
 
 def validate_graphs(
     graphs: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]],
+    context: Mapping[URIRef, Iterable[tuple[Term, Term, Term]]] | None = None,
 ) -> dict[URIRef, ValidationReport]:
     """A batch of evaluation graphs (key: named graph IRI) in one engine run over their union with
-    the vocabulary, as the store will hold them. Each result goes to the graphs in which its focus
-    node is a subject (an evaluation's nodes live only in its own graph). Results on vocabulary
-    nodes (register actors, concepts) that no given graph describes go to no graph: the project's
-    tests keep the vocabulary conformant, and validate_store reports such results."""
-    store = _memory_store(graphs)
+    the vocabulary (and the context graphs, such as a local register), as the store will hold
+    them. Each result goes to the graphs in which its focus node is a subject (an evaluation's
+    nodes live only in its own graph). Results on vocabulary nodes (register actors, concepts)
+    that no given graph describes go to no graph: the project's tests keep the vocabulary
+    conformant, and validate_store reports such results."""
+    store = _memory_store({**(context or {}), **graphs})
     owners: dict[Term, list[URIRef]] = {}
     for name, triples in graphs.items():
         for subject in {s for s, _, _ in triples}:
@@ -310,6 +316,7 @@ def _results(report: Graph) -> list[ValidationResult]:
                 value=None if value is None else str(value),
                 constraint=_local(report.value(node, SH.sourceConstraintComponent)),
                 message="; ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
+                value_term=shown(value),
             )
         )
     return _ordered(results)
@@ -320,3 +327,90 @@ def _ordered(results: Iterable[ValidationResult]) -> list[ValidationResult]:
     return sorted(
         results, key=lambda r: (order.get(r.severity, 3), r.focus, r.path or "", r.message)
     )
+
+
+# Short keys for the JSON-LD report; any JSON-LD processor reads it as the sh:ValidationReport.
+REPORT_CONTEXT = {
+    "sh": str(SH),
+    "xsd": str(XSD),
+    "conforms": "sh:conforms",
+    "results": {"@id": "sh:result", "@container": "@set"},
+    "focusNode": {"@id": "sh:focusNode", "@type": "@id"},
+    "resultPath": {"@id": "sh:resultPath", "@type": "@id"},
+    "value": "sh:value",
+    "resultSeverity": {"@id": "sh:resultSeverity", "@type": "@id"},
+    "sourceConstraintComponent": {"@id": "sh:sourceConstraintComponent", "@type": "@id"},
+    "sourceShape": {"@id": "sh:sourceShape", "@type": "@id"},
+    "resultMessage": {"@id": "sh:resultMessage", "@container": "@set"},
+}
+_RESULT_KEYS = {
+    SH.focusNode: "focusNode",
+    SH.resultPath: "resultPath",
+    SH.resultSeverity: "resultSeverity",
+    SH.sourceConstraintComponent: "sourceConstraintComponent",
+    SH.sourceShape: "sourceShape",
+}
+
+
+def _report_document(report: Graph) -> dict[str, object]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        result: dict[str, object] = {"@type": "sh:ValidationResult"}
+        for predicate, key in _RESULT_KEYS.items():
+            term = report.value(node, predicate)
+            if term is not None:
+                result[key] = _node_id(term)
+        value = report.value(node, SH.value)
+        if value is not None:
+            result["value"] = _json_ld_term(value)
+        result["resultMessage"] = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        results.append(result)
+    conforms = (None, SH.resultSeverity, SH.Violation) not in report
+    return {
+        "@context": REPORT_CONTEXT,
+        "@type": "sh:ValidationReport",
+        "conforms": conforms,
+        "results": sorted(results, key=lambda r: json.dumps(r, sort_keys=True)),
+    }
+
+
+def _node_id(term: object) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _json_ld_term(term: object) -> object:
+    if isinstance(term, Literal):
+        if term.language:
+            return {"@value": str(term), "@language": term.language}
+        return {"@value": str(term), "@type": str(term.datatype or XSD.string)}
+    return {"@id": _node_id(term)}
+
+
+def _where(path: str | None, found: list[ValidationResult]) -> str:
+    """Which property and values one message is about: 'property wps:deadline, value
+    "2029/12"^^xsd:gYearMonth', 'property wps:status: missing', 'the node itself'."""
+    subject = f"property {shown(URIRef(path))}" if path else "the node itself"
+    values = sorted({r.value_term for r in found if r.value_term is not None})
+    if values and path:
+        return f"{subject}, value {', '.join(values)}"
+    constraints = {r.constraint for r in found}
+    if "MinCountConstraintComponent" in constraints:
+        return f"{subject}: missing"
+    # Our warnings flag a property's mere presence (sh:maxCount 0): the message says why.
+    if "MaxCountConstraintComponent" in constraints and found[0].severity == "Violation":
+        return f"{subject}: more values than allowed"
+    return subject
+
+
+@lru_cache(maxsize=1)
+def _namespaces() -> NamespaceManager:
+    return bind_prefixes(Graph()).namespace_manager
+
+
+def shown(term: object) -> str | None:
+    """A term as Turtle writes it with our prefixes: wps:deadline, "x"@en, <https://...>."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef | Literal | BNode):
+        return term.n3(_namespaces())
+    return str(term)

@@ -42,6 +42,11 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    LinkedGraph: URIRef
+    ExternalIdentifier: URIRef
+    WikidataItem: URIRef
+    IATIOrganisationIdentifier: URIRef
+    UNDocumentSymbol: URIRef
     ActionStatus: URIRef
     ResponseCategory: URIRef
     ApprovalStatus: URIRef
@@ -50,6 +55,7 @@ class WPS(DefinedNamespace):
     OperatingPrinciple: URIRef
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
+    PartySeparation: URIRef
     # object properties
     respondsTo: URIRef
     respondingUnit: URIRef
@@ -69,8 +75,11 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    partySeparation: URIRef
+    externalIdentifier: URIRef
     # datatype properties
     evaluationId: URIRef
+    evaluationType: URIRef
     number: URIRef
     printedLabel: URIRef
     text: URIRef
@@ -103,6 +112,7 @@ SCHEMA = ClosedNamespace(
         "agent",
         "participant",
         "mentions",
+        "sameAs",
         "PotentialActionStatus",
         "ActiveActionStatus",
         "CompletedActionStatus",

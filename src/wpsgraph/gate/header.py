@@ -29,6 +29,7 @@ class Header:
     title: str = ""
     approval_status: str = ""
     overall_response: str = ""
+    evaluation_type: str = ""  # only the older labelled layout prints it
 
 
 @dataclass
@@ -158,6 +159,7 @@ def _repeated_unit(rest: list[_Field], unit: str) -> tuple[int, int] | None:
 _COMMISSIONING = "Commissioning Unit"
 _PLAN = "Evaluation Plan"
 _TITLE = "Evaluation Title"
+_TYPE = "Evaluation Type"
 _RESPONSIBLE = "Unit Responsible for Providing Management Response"
 _OVERALL = "Overall Management Response"
 OFFICE_TYPES = ("HQ", "EO", "RO", "MCO", "CO", "PP")
@@ -194,6 +196,7 @@ def parse_labelled_header(lines: list[Line]) -> Header:
         title=value.get(_TITLE, "").replace("\n", " "),
         approval_status=approval,
         overall_response=value.get(_OVERALL, ""),
+        evaluation_type=value.get(_TYPE, "").replace("\n", " "),
     )
 
 

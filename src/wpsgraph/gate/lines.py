@@ -9,6 +9,9 @@ from dataclasses import dataclass
 class Line:
     number: int  # 1-based, as an editor shows it
     text: str  # without the line end
+    # The cells of an HTML table row, as the page holds them (text is the same cells joined by
+    # spaces, what a browser's text rendering shows); None for any other line.
+    cells: tuple[str, ...] | None = None
 
     @property
     def stripped(self) -> str:

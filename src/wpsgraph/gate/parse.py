@@ -7,7 +7,7 @@ from wpsgraph.gate.html import html_lines, looks_like_html
 from wpsgraph.gate.layout import find_layout
 from wpsgraph.gate.lines import Line, numbered_lines
 from wpsgraph.gate.recommendations import parse_recommendations
-from wpsgraph.gate.repair import restore_apostrophes
+from wpsgraph.gate.repair import restore_lost_characters
 from wpsgraph.gate.source import normalize_line_ends, require_content
 from wpsgraph.model import ManagementResponse, ParseResult
 from wpsgraph.register import Register
@@ -22,7 +22,7 @@ def parse_management_response(text: str, *, source: str, register: Register) -> 
     """
     text = normalize_line_ends(text.removeprefix("\ufeff"))
     require_content(text, source)
-    lines, warnings = restore_apostrophes(page_lines(text))
+    lines, warnings = restore_lost_characters(page_lines(text))
     layout, layout_warnings = find_layout(lines, source)
     header = (
         parse_labelled_header(layout.header) if layout.labelled else parse_header(layout.header)
@@ -41,6 +41,7 @@ def parse_management_response(text: str, *, source: str, register: Register) -> 
         overall_mentions=register.find_mentions(header.overall_response),
         recommendations=recommendations,
         line=layout.heading_line,
+        evaluation_type=header.evaluation_type,
     )
     all_warnings = sorted([*warnings, *layout_warnings, *rec_warnings], key=lambda w: w.line)
     return ParseResult(response, all_warnings)

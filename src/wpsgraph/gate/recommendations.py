@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wpsgraph.gate.actions import ActionSection, parse_actions
+from wpsgraph.gate.actions import ActionSection, build_actions, read_actions
 from wpsgraph.gate.category import inferred_category
 from wpsgraph.gate.lines import Line, join_text
 from wpsgraph.gate.numbering import PRINTED_NUMBER, numbers_or_positions
+from wpsgraph.gate.parties import PageNames
 from wpsgraph.model import ParseWarning, Recommendation
 from wpsgraph.register import Register
 
@@ -76,14 +77,20 @@ def parse_recommendations(
     numbers, warnings = numbers_or_positions(
         [number for _, number, _ in labelled], sorted_blocks[0].line, "recommendation"
     )
+    raw_sections = [
+        read_actions(
+            block.action_lines, at_end_of_page=i == len(sorted_blocks) - 1, recommendation=number
+        )
+        for i, (block, number) in enumerate(zip(sorted_blocks, numbers, strict=True))
+    ]
+    # Names repeated at the end of several actions are evidence from the whole page.
+    page = PageNames(tuple(body for raw in raw_sections for body in raw.flattened))
     recommendations = []
-    for i, (block, (label, _, text), number) in enumerate(
-        zip(sorted_blocks, labelled, numbers, strict=True)
+    for i, (block, (label, _, text), number, raw) in enumerate(
+        zip(sorted_blocks, labelled, numbers, raw_sections, strict=True)
     ):
         is_last = i == len(sorted_blocks) - 1
-        section = parse_actions(
-            block.action_lines, register, at_end_of_page=is_last, recommendation=number
-        )
+        section = build_actions(raw, register, page)
         warnings += section.warnings
         response_text = block.text(RESPONSE)
         category = block.text(CATEGORY)
@@ -145,7 +152,7 @@ def _truncation(
             )
         ]
     if section.cut_at_end:
-        return True, []  # parse_actions has said which action was cut
+        return True, []  # read_actions has said which action was cut
     if not block.has_actions_section:
         why = "the page ends before its Key Actions; the fields read so far are kept"
     elif not section.actions and not section.no_actions_marker:

@@ -3,36 +3,64 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from wpsgraph.gate.lines import Line
 from wpsgraph.model import ParseWarning
 
-# Older records lost their curly quotes to '?' in a bad re-encoding: "UN-Women?s". A '?' between
-# two letters is never a real question mark, so it is read as the apostrophe it was.
-_QUOTE_LOST = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
+
+@dataclass(frozen=True)
+class _Repair:
+    """One kind of '?' an old re-encoding left for a character it could not write."""
+
+    pattern: re.Pattern[str]  # matches the '?' alone
+    character: str
+    reading: str  # what the warning says the '?' was read as, and why
 
 
-def restore_apostrophes(lines: list[Line]) -> tuple[list[Line], list[ParseWarning]]:
-    """Lines with each '?' between letters read as an apostrophe, and one warning that says so."""
+_REPAIRS = (
+    # Curly quotes: "UN-Women?s". A '?' between two letters is never a real question mark.
+    _Repair(
+        re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])"),
+        "'",
+        "between letters read as an apostrophe (a curly quote lost to an old encoding)",
+    ),
+    # Dashes: "data work ? what is next", "2018?2021". A question mark is not spaced off both
+    # from the word before it and from lower-case prose after it (French spaces it off, but a
+    # capital starts the next sentence), nor printed between two digits.
+    _Repair(
+        re.compile(r"(?<=[\w)\"'’] )\?(?= [a-zà-ÿ0-9(])|(?<=\d)\?(?=\d)"),
+        "–",
+        "between spaces or digits read as a dash (a dash lost to an old encoding)",
+    ),
+)
+
+
+def restore_lost_characters(lines: list[Line]) -> tuple[list[Line], list[ParseWarning]]:
+    """Lines with each '?' that stands for a lost curly quote or dash read as what it was, and
+    one warning per kind of repair that says so and where it was first made."""
+    counts = [0] * len(_REPAIRS)
+    firsts = [0] * len(_REPAIRS)
     repaired: list[Line] = []
-    count = 0
-    first = 0
     for line in lines:
-        if "?" not in line.text:
-            repaired.append(line)
-            continue
-        text, n = _QUOTE_LOST.subn("'", line.text)
-        if n:
-            count += n
-            first = first or line.number
-            line = Line(line.number, text)
+        if "?" in line.text:
+            line = _repaired_line(line, counts, firsts)
         repaired.append(line)
-    if not count:
-        return repaired, []
     return repaired, [
-        ParseWarning(
-            first,
-            f"{count} '?' between letters read as an apostrophe (a curly quote lost to an old "
-            f"encoding), first at line {first}",
-        )
+        ParseWarning(first, f"{count} '?' {repair.reading}, first at line {first}")
+        for repair, count, first in zip(_REPAIRS, counts, firsts, strict=True)
+        if count
     ]
+
+
+def _repaired_line(line: Line, counts: list[int], firsts: list[int]) -> Line:
+    text = line.text
+    cells = line.cells
+    for index, repair in enumerate(_REPAIRS):
+        text, n = repair.pattern.subn(repair.character, text)
+        if cells is not None:
+            cells = tuple(repair.pattern.sub(repair.character, cell) for cell in cells)
+        if n:
+            counts[index] += n
+            firsts[index] = firsts[index] or line.number
+    return replace(line, text=text, cells=cells)

@@ -1,0 +1,195 @@
+"""A DCAT + VoID description of the dataset a store holds. Every figure comes from a SPARQL
+aggregate run by the store, so it describes any Store (the embedded one, a remote endpoint) and
+stays one scan per figure at 10,000 evaluations; the 10,000 evaluation graphs are summarised as
+one subset, and every other named graph (vocabulary, linked graphs) is listed with its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
+
+from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, VOCABULARY_GRAPHS
+from wpsgraph.errors import QueryError, WpsGraphError
+from wpsgraph.resources import ontology_graph, ontology_iri
+from wpsgraph.store import SelectResult, Store
+from wpsgraph.vocab import BASE, PREFIXES, WPS, bind_prefixes
+
+TITLE = "wpsgraph: Women, Peace and Security commitments"
+DESCRIPTION = (
+    "Management responses to evaluations (recommendations, whether they are accepted, and the "
+    "key actions promised, with responsible units, deadlines and status) as linked data, one "
+    "named graph per evaluation, with the ontology, concept schemes and actor register they use."
+)
+EVALUATIONS_TITLE = "Evaluation graphs"
+EVALUATIONS_DESCRIPTION = (
+    "The named graphs that each hold one evaluation's management response, with the source "
+    "file and checksum it was loaded from. void:classPartition of wps:EvaluationGraph counts them."
+)
+VOCABULARY_TITLES = {
+    VOCABULARY_GRAPHS["ontology"]: "The wpsgraph ontology",
+    VOCABULARY_GRAPHS["schemes"]: "The wpsgraph concept schemes",
+    VOCABULARY_GRAPHS["register"]: "The wpsgraph actor register",
+}
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+
+# Quads, per named graph: void:triples of the dataset is their sum (a triple held in two graphs
+# counts twice, as it is stored twice).
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+EVALUATION_GRAPHS = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{WPS.EvaluationGraph}> }} }}"
+PROPERTY_SIZES = "SELECT ?p (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
+CLASS_SIZES = (
+    "SELECT ?c (COUNT(DISTINCT ?s) AS ?entities) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
+)
+# What a graph records about its own making (a linked graph's retrieval time, say).
+RECORDED_MODIFIED = f"""SELECT (MAX(?t) AS ?modified) WHERE {{
+  GRAPH ?g {{ ?g <{DCTERMS.modified}>|<{PROV.generatedAtTime}> ?t }}
+  FILTER(DATATYPE(?t) = <{XSD.dateTime}>)
+}}"""
+
+# A partition kind: how the dataset links it, what it is about, and what it counts.
+PartitionKind = tuple[URIRef, URIRef, URIRef]
+CLASS_PARTITION: PartitionKind = (VOID.classPartition, VOID["class"], VOID.entities)
+PROPERTY_PARTITION: PartitionKind = (VOID.propertyPartition, VOID.property, VOID.triples)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    graphs: dict[URIRef, int]
+    evaluation_graphs: set[URIRef]
+    properties: dict[URIRef, int]
+    classes: dict[URIRef, int]
+
+
+def describe_dataset(
+    store: Store, *, endpoint_url: str | None = None, written_at: datetime | None = None
+) -> Graph:
+    """The store's dataset in DCAT and VoID. endpoint_url: where it is served (SPARQL);
+    written_at: when the store last took data, if it knows; dcterms:modified is the later of
+    that and any time a graph records about itself."""
+    if endpoint_url is not None:
+        check_endpoint_url(endpoint_url)
+    sizes = measured(store)
+    graph = bind_prefixes(Graph())
+    _describe_whole(graph, sizes)
+    _describe_subsets(graph, sizes)
+    modified = max(
+        (t for t in (recorded_modified(store), written_at) if t is not None), default=None
+    )
+    if modified is not None:
+        graph.add((DATASET, DCTERMS.modified, _datetime_literal(modified)))
+    if endpoint_url is not None:
+        _describe_endpoint(graph, URIRef(endpoint_url))
+    return graph
+
+
+def check_endpoint_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise WpsGraphError(f"--endpoint-url: expected an absolute http(s) URL, got '{url}'")
+
+
+def measured(store: Store) -> Sizes:
+    return Sizes(
+        graphs={row["g"]: int(row["triples"]) for row in _rows(store, GRAPH_SIZES)},
+        evaluation_graphs={row["g"] for row in _rows(store, EVALUATION_GRAPHS)},
+        properties={row["p"]: int(row["triples"]) for row in _rows(store, PROPERTY_SIZES)},
+        classes={row["c"]: int(row["entities"]) for row in _rows(store, CLASS_SIZES)},
+    )
+
+
+def recorded_modified(store: Store) -> datetime | None:
+    rows = _rows(store, RECORDED_MODIFIED)
+    value = rows[0]["modified"] if rows else None
+    if not isinstance(value, Literal) or not isinstance(value.toPython(), datetime):
+        return None
+    moment: datetime = value.toPython()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rows(store: Store, sparql: str) -> list[dict]:
+    result = store.query(sparql)
+    if not isinstance(result, SelectResult):
+        raise QueryError(f"the store answered a SELECT with {type(result).__name__}")
+    return [row for row in result.rows if all(v is not None for v in row.values())]
+
+
+def _describe_whole(graph: Graph, sizes: Sizes) -> None:
+    ontology = ontology_iri()
+    for cls in (DCAT.Dataset, VOID.Dataset):
+        graph.add((DATASET, RDF.type, cls))
+    graph.add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((DATASET, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    # The project's licence, as the ontology header declares it.
+    for licence in ontology_graph().objects(ontology, DCTERMS.license):
+        graph.add((DATASET, DCTERMS.license, licence))
+    graph.add((DATASET, DCTERMS.conformsTo, ontology))
+    graph.add((DATASET, VOID.uriSpace, Literal(BASE)))
+    graph.add((DATASET, VOID.triples, Literal(sum(sizes.graphs.values()))))
+    for vocabulary in sorted({namespace(iri) for iri in [*sizes.properties, *sizes.classes]}):
+        graph.add((DATASET, VOID.vocabulary, URIRef(vocabulary)))
+    _partitions(graph, DATASET, CLASS_PARTITION, sizes.classes)
+    _partitions(graph, DATASET, PROPERTY_PARTITION, sizes.properties)
+
+
+def _describe_subsets(graph: Graph, sizes: Sizes) -> None:
+    evaluations = sizes.evaluation_graphs & sizes.graphs.keys()
+    if evaluations:
+        graph.add((DATASET, VOID.subset, EVALUATIONS_SUBSET))
+        graph.add((EVALUATIONS_SUBSET, RDF.type, VOID.Dataset))
+        graph.add((EVALUATIONS_SUBSET, DCTERMS.title, Literal(EVALUATIONS_TITLE, lang="en")))
+        graph.add(
+            (EVALUATIONS_SUBSET, DCTERMS.description, Literal(EVALUATIONS_DESCRIPTION, lang="en"))
+        )
+        triples = sum(sizes.graphs[g] for g in evaluations)
+        graph.add((EVALUATIONS_SUBSET, VOID.triples, Literal(triples)))
+        _partitions(
+            graph, EVALUATIONS_SUBSET, CLASS_PARTITION, {WPS.EvaluationGraph: len(evaluations)}
+        )
+    for name in sorted(sizes.graphs.keys() - evaluations):
+        graph.add((DATASET, VOID.subset, name))
+        graph.add((name, RDF.type, VOID.Dataset))
+        graph.add((name, VOID.triples, Literal(sizes.graphs[name])))
+        if name in VOCABULARY_TITLES:
+            graph.add((name, DCTERMS.title, Literal(VOCABULARY_TITLES[name], lang="en")))
+
+
+def _partitions(
+    graph: Graph, dataset: URIRef, kind: PartitionKind, counts: dict[URIRef, int]
+) -> None:
+    """One VoID partition per class or property, labelled in IRI order so that the same store
+    gives the same text."""
+    link, key, measure = kind
+    for index, (member, count) in enumerate(sorted(counts.items())):
+        partition = BNode(f"{dataset.rsplit('/', 1)[-1]}-{link.fragment}-{index}")
+        graph.add((dataset, link, partition))
+        graph.add((partition, key, member))
+        graph.add((partition, measure, Literal(count)))
+
+
+def _describe_endpoint(graph: Graph, url: URIRef) -> None:
+    service = BNode()
+    graph.add((DATASET, VOID.sparqlEndpoint, url))
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, DCTERMS.title, Literal(f"{TITLE}: SPARQL endpoint", lang="en")))
+    graph.add((service, DCAT.endpointURL, url))
+    graph.add((service, DCAT.servesDataset, DATASET))
+    graph.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+
+
+def namespace(iri: str) -> str:
+    """The vocabulary an IRI belongs to: its longest known namespace, else the IRI up to its
+    last '#' or '/'."""
+    known = [str(ns) for ns in PREFIXES.values() if iri.startswith(str(ns)) and str(ns) != BASE]
+    if known:
+        return max(known, key=len)
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1] if cut > 0 else iri
+
+
+def _datetime_literal(moment: datetime) -> Literal:
+    utc = moment.astimezone(UTC).replace(microsecond=0)
+    return Literal(utc.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
