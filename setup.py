@@ -1,6 +1,7 @@
 """The one build step pyproject.toml cannot say: the query page's editor (Yasgui, from the npm
 registry, pinned by package-lock.json) is copied into the package before it is built, so that an
-installed wpsgraph serves it with no CDN. dev.py does the same for a clone."""
+installed wpsgraph serves it with no CDN (a build without npm goes on without it, and the page says
+so). dev.py does the same for a clone."""
 
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from dev import vendor_assets  # dev.py sits beside this file
 
 class BuildWithQueryPage(build_py):
     def run(self) -> None:
-        vendor_assets()
+        vendor_assets(required=False)
         super().run()
 
 
