@@ -323,6 +323,14 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
         "documentation at /ontology/ (default: write it at start)",
     )
     serve.add_argument(
+        "--federate",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="allow SERVICE calls to this SPARQL endpoint (repeatable; exact IRI); every other "
+        "SERVICE stays refused, and a federated query keeps the time limit",
+    )
+    serve.add_argument(
         "--max-result-mb",
         type=_positive_int,
         default=defaults.max_result_bytes // 2**20,
@@ -810,6 +818,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         on_disk=args.on_disk,
         ontology_docs=args.ontology_docs,
         write_docs=args.ontology_docs is None,
+        federate=tuple(args.federate),
         limits=Limits(
             timeout_s=args.timeout_s,
             workers=args.workers,
