@@ -2,8 +2,8 @@
 """Set up and run wpsgraph from a fresh clone with Python 3.11+ and npm.
 
 python3 dev.py demo    # create .venv, install, load data/, validate, print canned answers
-python3 dev.py test    # the same setup, Chromium for the browser test (apt-get, as root),
-                       # then lint and run the whole test suite
+python3 dev.py test    # the same setup, the query page's editor (npm ci) and Chromium for the
+                       # browser test (apt-get, as root), then lint and run the whole test suite
 """
 
 from __future__ import annotations
@@ -57,14 +57,19 @@ def ensure_environment() -> None:
     STAMP.touch()
 
 
-def vendor_assets() -> None:
+def vendor_assets(*, required: bool = True) -> None:
     """npm ci, then copy the files the query page loads into the package (again only when
-    package-lock.json changed since the last copy)."""
+    package-lock.json changed since the last copy). Without npm, a build that does not require
+    them goes on: the page then says how to install the editor, and everything else works."""
     if VENDOR_STAMP.exists() and VENDOR_STAMP.stat().st_mtime >= PACKAGE_LOCK.stat().st_mtime:
         return
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("wpsgraph needs npm (Node.js) to install the query page's editor (Yasgui)")
+        message = "the query page's editor (Yasgui) needs npm (Node.js) to install"
+        if required:
+            sys.exit(f"wpsgraph: {message}")
+        print(f"== warning: {message}; the page will say how to add it", file=sys.stderr)
+        return
     print("== installing the query page's editor (npm ci)", file=sys.stderr)
     run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"])
     for name, (package, files) in VENDORED.items():
@@ -104,7 +109,8 @@ def main() -> None:
     task = sys.argv[1] if len(sys.argv) > 1 else ""
     if task not in {"demo", "test"}:
         sys.exit(__doc__)
-    vendor_assets()
+    if task == "test":  # the browser test needs the editor; the demo needs nothing but Python
+        vendor_assets()
     ensure_environment()
     if task == "demo":
         run([BIN / "wpsgraph", "demo", *sys.argv[2:]])

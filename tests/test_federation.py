@@ -12,9 +12,11 @@ from rdflib import URIRef
 
 from tests.conftest import SEED
 from tests.servers import serve, silent, sparql_endpoint
+from tests.serving import Response, post_form, running_server
 from wpsgraph.cli import main
 from wpsgraph.errors import QueryError
 from wpsgraph.queries import check_read_only
+from wpsgraph.serve.server import Server
 
 DPPA = "https://w3id.org/wpsgraph/org/dppa"
 NOTE = "https://example.org/remote/note"
@@ -138,3 +140,29 @@ def test_a_failing_allowed_endpoint_is_named_as_the_cause(
     err = capsys.readouterr().err
     assert err.startswith("wpsgraph: error: the federated query failed: ") and "404" in err
     assert "cannot read the store" not in err
+
+
+# -- wpsgraph serve --federate ------------------------------------------------------------------
+
+
+def query(server: Server, text: str, **params: str) -> Response:
+    return post_form(f"{server.url}/sparql", {"query": text, **params})
+
+
+def test_serve_calls_only_the_endpoints_its_operator_allows(
+    store_dir: Path, remote: ox.Store
+) -> None:
+    with serve({"/sparql": sparql_endpoint(remote), "/other": sparql_endpoint(remote)}) as other:
+        allowed, not_allowed = other.url("/sparql"), other.url("/other")
+        with running_server(store_dir, federate=(allowed,)) as server:
+            answer = query(server, QUERY.format(endpoint=allowed), format="csv")
+            refused = query(server, QUERY.format(endpoint=not_allowed), format="csv")
+        with running_server(store_dir) as server:
+            by_default = query(server, QUERY.format(endpoint=allowed), format="csv")
+    assert answer.status == 200
+    assert answer.text.splitlines() == ["partner,note", f"{DPPA},noted remotely"]
+    assert refused.status == 400
+    assert f"SERVICE <{not_allowed}> is refused: only the endpoints allowed" in refused.text
+    assert by_default.status == 400
+    assert "SERVICE is refused: queries run on the local store only" in by_default.text
+    assert other.requests == ["/sparql"]  # the refused ones were never sent

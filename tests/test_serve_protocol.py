@@ -245,9 +245,11 @@ def test_canned_queries_are_listed(seed_server: Server) -> None:
     assert overdue["question"] == QUERIES["overdue-actions"].question
     assert overdue["parameters"][0]["name"] == "as_of"
     assert overdue["url"] == "/queries/overdue-actions"
+    assert [p["name"] for p in overdue["paging"]] == ["limit", "offset"]
     page = get(seed_server.url, "/queries", headers={"Accept": "text/html"})
     assert page.media_type == "text/html"
     assert "/queries/overdue-actions?format=csv" in page.text
+    assert "<code>limit</code>" in page.text
 
 
 def test_content_negotiation_refuses_what_it_cannot_write(seed_server: Server) -> None:

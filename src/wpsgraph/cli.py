@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -31,7 +32,7 @@ from wpsgraph.queries import (
     run_canned,
 )
 from wpsgraph.serve.limits import Limits, default_workers
-from wpsgraph.store import EXPORT_FORMATS, Store, last_written, open_store
+from wpsgraph.store import ENDPOINT_ENV, EXPORT_FORMATS, Store, last_written, open_store
 
 # The loader, the parser and the validator (pySHACL) are imported by the commands that use them,
 # so query, sparql and export start without them.
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="GATE management response pages (.txt/.html) or folders of them",
     )
-    _store_option(load)
+    _location_options(load, writes=True)
     load.add_argument(
         "--evaluation-id",
         help="the GATE evaluationId (one file only); "
@@ -158,7 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"RDF files or http(s) URLs ({RDF_FORMATS}), validated together; none: the store",
     )
     _store_option(validate)
-    _remote_graph_options(validate)
+    _remote_graph_options(
+        validate,
+        "a SPARQL server's query URL: with --graph, that graph is read and validated; "
+        f"alone, the server's whole store is validated in place (default ${ENDPOINT_ENV})",
+    )
     validate.add_argument(
         "--format",
         choices=("text", "turtle", "json"),
@@ -195,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     query = sub.add_parser("query", help="run a canned query (see --list)")
     query.add_argument("name", nargs="?", help="the query's name")
     query.add_argument("--list", action="store_true", help="list the canned queries")
-    _store_option(query)
+    _location_options(query)
     query.add_argument(
         "--param",
         action="append",
@@ -214,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = sparql.add_mutually_exclusive_group(required=True)
     source.add_argument("query", nargs="?", help="the query text")
     source.add_argument("--file", type=Path, help="a file holding the query")
-    _store_option(sparql)
+    _location_options(sparql)
     sparql.add_argument(
         "--format",
         choices=TABLE_FORMATS + GRAPH_FORMATS,
@@ -239,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.set_defaults(run=cmd_sparql)
 
     export = sub.add_parser("export", help="write the whole store as RDF")
-    _store_option(export)
+    _location_options(export)
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
     export.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
     export.set_defaults(run=cmd_export)
@@ -338,6 +343,14 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
         "documentation at /ontology/ (default: write it at start)",
     )
     serve.add_argument(
+        "--federate",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="allow SERVICE calls to this SPARQL endpoint (repeatable; exact IRI); every other "
+        "SERVICE stays refused, and a federated query keeps the time limit",
+    )
+    serve.add_argument(
         "--max-result-mb",
         type=_positive_int,
         default=defaults.max_result_bytes // 2**20,
@@ -358,9 +371,42 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _remote_graph_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint", metavar="URL", help="a SPARQL endpoint (with --graph)")
+def _remote_graph_options(
+    parser: argparse.ArgumentParser, endpoint_help: str = "a SPARQL endpoint (with --graph)"
+) -> None:
+    parser.add_argument("--endpoint", metavar="URL", help=endpoint_help)
     parser.add_argument("--graph", metavar="IRI", help="the named graph to read from --endpoint")
+
+
+def _location_options(parser: argparse.ArgumentParser, *, writes: bool = False) -> None:
+    """--store DIR, or --endpoint URL for a SPARQL server (credentials only from the
+    environment: see the README)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"the store directory (default {default_store_dir()})",
+    )
+    where.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="a SPARQL server's query URL instead of a store directory, e.g. "
+        f"http://127.0.0.1:7878/query (default ${ENDPOINT_ENV} when set)",
+    )
+    if writes:
+        parser.add_argument(
+            "--update-endpoint",
+            metavar="URL",
+            help="the server's SPARQL Update URL (derived for Oxigraph, Fuseki and Virtuoso)",
+        )
+        parser.add_argument(
+            "--graph-store",
+            metavar="URL",
+            help="the server's Graph Store Protocol URL (derived for Oxigraph, Fuseki and "
+            "Virtuoso; without one, graphs are written with SPARQL Update)",
+        )
 
 
 def _timeout_option(parser: argparse.ArgumentParser) -> None:
@@ -372,16 +418,6 @@ def _timeout_option(parser: argparse.ArgumentParser) -> None:
         help=f"time allowed to read each URL or remote graph (default {DEFAULT_LIMITS.timeout:g}"
         f"; answers over {DEFAULT_LIMITS.max_bytes // 2**20} MiB are refused)",
     )
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
-    return value
 
 
 def _positive_int(text: str) -> int:
@@ -430,6 +466,26 @@ def _store_dir(args: argparse.Namespace) -> Path:
     return args.store or default_store_dir()
 
 
+def _location(args: argparse.Namespace) -> Path | str:
+    """--endpoint, --store, $WPSGRAPH_ENDPOINT, then the default store directory."""
+    if args.endpoint and args.store:
+        raise WpsGraphError("--store DIR or --endpoint URL: one store at a time")
+    if args.endpoint:
+        return args.endpoint
+    if args.store is None and (endpoint := os.environ.get(ENDPOINT_ENV)):
+        return endpoint
+    return _store_dir(args)
+
+
+def _open(args: argparse.Namespace, *, read_only: bool = True) -> AbstractContextManager[Store]:
+    return open_store(
+        _location(args),
+        read_only=read_only,
+        update_endpoint=getattr(args, "update_endpoint", None),
+        graph_store=getattr(args, "graph_store", None),
+    )
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from wpsgraph.loader import LoadOptions, load_files
 
@@ -441,7 +497,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         observed=args.observed,
         register_files=tuple(args.register),
     )
-    with open_store(_store_dir(args)) as store, _load_progress(args.quiet) as progress:
+    with _open(args, read_only=False) as store, _load_progress(args.quiet) as progress:
         report = load_files(args.paths, store, options, progress=progress)
     print(summary_table(report))
     return EXIT_FAILED if report.rejected or not report.files else EXIT_OK
@@ -516,13 +572,13 @@ def summary_table(report: LoadReport) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     from wpsgraph.validate import validate_graph, validate_store
 
-    if args.sources or args.endpoint or args.graph:
+    if args.sources or args.graph:
         data = Graph()
         for document in _read_documents(args):
             data += document.graph
         report = validate_graph(data)
     else:
-        with open_store(_store_dir(args), read_only=True) as store:
+        with _open(args) as store:
             report = validate_store(store)
     print(_render_validation(report, args.format), end="")
     return EXIT_OK if report.conforms else EXIT_FAILED
@@ -625,7 +681,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.name not in queries:
         raise QueryError(f"no canned query '{args.name}'; known: {', '.join(queries)}")
     params = _query_parameters(args)
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         data = canned_results(store, queries[args.name], params, results_format(args.format))
     sys.stdout.write(render_select(data, args.format))
     return EXIT_OK
@@ -672,7 +728,7 @@ def _list_queries(queries: dict[str, CannedQuery]) -> str:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     text = _read_query_file(args.file) if args.file else args.query
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         form = check_read_only(text, store.named_graphs(), services=args.federate)
         fmt = args.format or ("table" if form in ("SELECT", "ASK") else "turtle")
         try:
@@ -734,13 +790,28 @@ def _read_query_file(path: Path) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with open_store(_store_dir(args), read_only=True) as store:
+    with _open(args) as store:
         if args.output:
-            with args.output.open("wb") as out:
-                store.export(out, args.format)
+            _write_whole(args.output, lambda out: store.export(out, args.format))
         else:
             store.export(sys.stdout.buffer, args.format)
     return EXIT_OK
+
+
+def _write_whole(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write into a temporary file beside path, renamed over it only when the write ended: a
+    failure leaves no file, or the old one."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            write(out)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WpsGraphError(f"{path}: cannot write: {exc.strerror}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
@@ -790,6 +861,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         on_disk=args.on_disk,
         ontology_docs=args.ontology_docs,
         write_docs=args.ontology_docs is None,
+        federate=tuple(args.federate),
         limits=Limits(
             timeout_s=args.timeout_s,
             workers=args.workers,

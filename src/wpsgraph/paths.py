@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# An editable install keeps the resources beside the package; WPSGRAPH_HOME points elsewhere.
-PROJECT_ROOT = Path(os.environ.get("WPSGRAPH_HOME", Path(__file__).resolve().parents[2]))
+# A built package carries the resources in wpsgraph/_project/ (setup.py copies them); an editable
+# install reads them from the clone it was made from; WPSGRAPH_HOME points elsewhere.
+_PACKAGED = Path(__file__).resolve().parent / "_project"
+_CLONE = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(os.environ.get("WPSGRAPH_HOME", _PACKAGED if _PACKAGED.is_dir() else _CLONE))
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "wps.ttl"
 SCHEMES_DIR = ONTOLOGY_DIR / "schemes"

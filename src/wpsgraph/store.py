@@ -1,5 +1,5 @@
-"""The store behind one small interface. The default is an embedded, persistent Oxigraph store;
-a remote SPARQL endpoint can implement the same protocol."""
+"""The store behind one small interface: an embedded, persistent Oxigraph store by default, or a
+SPARQL 1.1 server (wpsgraph.remote) through the same protocol."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -23,6 +23,9 @@ from wpsgraph.errors import QueryError, StoreError
 from wpsgraph.jsonld import write_document
 from wpsgraph.vocab import PREFIXES
 
+if TYPE_CHECKING:
+    import pandas
+
 Term = URIRef | BNode | Literal
 
 
@@ -31,11 +34,19 @@ class SelectResult:
     variables: list[str]
     rows: list[dict[str, Term | None]]
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame (wpsgraph.frames; pip install wpsgraph[pandas])."""
+        from wpsgraph.frames import to_dataframe
+
+        return to_dataframe(self)
+
 
 QueryResult = SelectResult | Graph | bool
 # A SELECT's results as SPARQL 1.1 Query Results JSON, parsed: head.vars, results.bindings.
 ResultsDocument = dict[str, Any]
 SELECT_FORMATS = ("csv", "json")
+# A SPARQL server's query URL, used instead of the embedded store when set (wpsgraph.remote).
+ENDPOINT_ENV = "WPSGRAPH_ENDPOINT"
 # What the engine writes, by the names wpsgraph uses: rows and booleans in a SPARQL results
 # format, graphs (CONSTRUCT, DESCRIBE) in an RDF format.
 RESULTS_SERIALIZATIONS = {
@@ -193,12 +204,7 @@ class OxigraphStore:
             names = [v.value for v in result.variables]
             rows = [{n: (None if s[n] is None else to_rdflib(s[n])) for n in names} for s in result]
             return SelectResult(names, rows)
-        graph = Graph()
-        for triple in result:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return rdflib_graph(result)
 
     def select_results(
         self,
@@ -222,7 +228,7 @@ class OxigraphStore:
         if fmt == "json" and not drop:
             return data
         document = json.loads(data)
-        _drop_variables(document, drop)
+        drop_variables(document, drop)
         if fmt == "csv":
             return sparql_csv(document)
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
@@ -279,10 +285,7 @@ class OxigraphStore:
         )
 
     def graph(self, name: URIRef) -> Graph:
-        graph = Graph()
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-        return graph
+        return rdflib_graph(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def export(self, out: IO[bytes], fmt: str) -> None:
         rdf_format = EXPORT_FORMATS[fmt]
@@ -347,7 +350,7 @@ def engine_errors() -> Iterator[None]:
         raise StoreError(f"cannot read the store: {exc}") from exc
 
 
-def _drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
+def drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
     if not drop:
         return
     document["head"]["vars"] = [v for v in document["head"]["vars"] if v not in drop]
@@ -433,8 +436,32 @@ def last_written(directory: Path) -> datetime | None:
 
 
 @contextmanager
-def open_store(directory: Path | None, *, read_only: bool = False) -> Iterator[OxigraphStore]:
-    store = OxigraphStore.open(directory, read_only=read_only)
+def open_store(
+    location: Path | str | None,
+    *,
+    read_only: bool = False,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+) -> Iterator[Store]:
+    """The store at location: a URL is a SPARQL server's query URL (wpsgraph.remote;
+    its update and Graph Store URLs are derived, or given); a directory is an embedded store;
+    None is an embedded store in memory."""
+    store: Store
+    if isinstance(location, str) and "://" in location:
+        from wpsgraph.remote import RemoteStore  # SPARQLWrapper only for remote stores
+
+        store = RemoteStore.open(
+            location,
+            update_endpoint=update_endpoint,
+            graph_store=graph_store,
+            read_only=read_only,
+        )
+    elif update_endpoint or graph_store:
+        raise StoreError("--update-endpoint and --graph-store need --endpoint (a server's URL)")
+    else:
+        store = OxigraphStore.open(
+            None if location is None else Path(location), read_only=read_only
+        )
     try:
         yield store
     finally:
@@ -474,6 +501,14 @@ def _engine_serialized(triples: Iterable[tuple[Term, Term, Term]], fmt: ox.RdfFo
         (ox.Triple(engine_term(s), engine_term(p), engine_term(o)) for s, p, o in triples),
         format=fmt,
     )
+
+
+def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """The engine's triples (or the triples of its quads) as an rdflib Graph."""
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def to_rdflib(term: object) -> Term:

@@ -52,7 +52,7 @@ class Recorder:
         for index, item in enumerate(chunk):
             if item.version is not None:
                 members.setdefault(item.version.evaluation, []).append(index)
-        recorded = read_versions(self.store, members) if self.store else {}
+        recorded = read_versions(self.store, members) if self.store is not None else {}
         placements = {
             evaluation: self._placed(chunk, indices, recorded.get(evaluation, []))
             for evaluation, indices in members.items()
@@ -66,7 +66,9 @@ class Recorder:
             if version.actions is None
         ]
         read = (
-            with_actions(self.store, recorded_versions) if self.store and recorded_versions else {}
+            with_actions(self.store, recorded_versions)
+            if self.store is not None and recorded_versions
+            else {}
         )
         writes: list[Write] = []
         for evaluation, placement in placements.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from wpsgraph.queries import CannedQuery
+from wpsgraph.queries import PAGING, CannedQuery, Parameter
 from wpsgraph.serve.html import page
 from wpsgraph.serve.limits import Limits
 from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, NotAcceptable, choose
@@ -317,12 +317,19 @@ def _listing_entry(query: CannedQuery) -> dict[str, Any]:
         "title": query.title,
         "question": query.question,
         "note": query.note,
-        "parameters": [
-            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-            for p in query.parameters
-        ],
+        "parameters": [_parameter_entry(p) for p in query.parameters],
         "url": f"/queries/{query.name}",
+        "paging": [_parameter_entry(p) for p in PAGING],
         "sparql": query.sparql,
+    }
+
+
+def _parameter_entry(param: Parameter) -> dict[str, str | None]:
+    return {
+        "name": param.name,
+        "type": param.type,
+        "default": param.default,
+        "description": param.description,
     }
 
 
@@ -350,6 +357,8 @@ def _listing_page(queries: dict[str, CannedQuery]) -> str:
         "Canned queries",
         "<h1>Canned queries</h1><p>Each runs at <code>/queries/NAME</code> with its parameters "
         "in the query string (e.g. <code>?as_of=2027-01-15</code>) and <code>format=</code> "
-        "csv, json, tsv or xml (or an Accept header). The query page has one tab for each.</p>"
+        "csv, json, tsv or xml (or an Accept header). Every one also takes "
+        "<code>limit</code> and <code>offset</code> (non-negative integers) to read its rows a "
+        "page at a time. The query page has one tab for each.</p>"
         f'<table class="listing">{"".join(rows)}</table>',
     )

@@ -78,8 +78,10 @@ class Engine:
         named_graphs: Sequence[URIRef],
         queries: Mapping[str, CannedQuery],
         max_result_bytes: int,
+        services: Sequence[str] = (),
     ) -> None:
         self.store = store
+        self.services = tuple(services)
         self.named_graphs = list(named_graphs)
         self._held = set(named_graphs)
         self.queries = queries
@@ -176,7 +178,7 @@ class Engine:
         return compacted
 
     def _check_read_only(self, text: str) -> str:
-        return check_read_only(text, self.named_graphs)
+        return check_read_only(text, self.named_graphs, self.services)
 
     def _held_graphs(self, iris: list[str], parameter: str) -> tuple[URIRef, ...]:
         for iri in iris:

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wpsgraph.errors import StoreError
@@ -35,7 +35,12 @@ class _Worker:
 
 class QueryPool:
     def __init__(
-        self, store: str, on_disk: bool, limits: Limits, progress: Progress | None = None
+        self,
+        store: str,
+        on_disk: bool,
+        limits: Limits,
+        progress: Progress | None = None,
+        services: Sequence[str] = (),
     ) -> None:
         self.limits = limits
         self._control_lock = threading.Lock()
@@ -44,7 +49,7 @@ class QueryPool:
         self._busy: dict[int, _Worker] = {}
         self._closed = False
         self._control, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = ZygoteConfig(store, on_disk, limits.max_result_bytes)
+        config = ZygoteConfig(store, on_disk, limits.max_result_bytes, list(services))
         self._zygote = subprocess.Popen(
             [sys.executable, "-m", ZYGOTE_MODULE, str(zygote_end.fileno()), config.to_json()],
             pass_fds=[zygote_end.fileno()],

@@ -44,6 +44,8 @@ class ServeOptions:
     # write_docs, one the server writes at start (while the store is read).
     ontology_docs: Path | None = None
     write_docs: bool = False
+    # SERVICE endpoints the operator allows (--federate); every other SERVICE is refused.
+    federate: tuple[str, ...] = ()
 
 
 class Server:
@@ -57,7 +59,13 @@ class Server:
         try:
             with ThreadPoolExecutor(max_workers=1) as background:
                 docs = background.submit(self._ontology_docs, options)
-                self.pool = QueryPool(str(options.store), options.on_disk, options.limits, progress)
+                self.pool = QueryPool(
+                    str(options.store),
+                    options.on_disk,
+                    options.limits,
+                    progress,
+                    options.federate,
+                )
                 try:
                     ontology_docs = docs.result()
                 except BaseException:

@@ -39,6 +39,7 @@ class ZygoteConfig:
     store: str
     on_disk: bool
     max_result_bytes: int
+    services: list[str]  # SERVICE endpoints the operator allows (--federate); none by default
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__)
@@ -99,7 +100,7 @@ def _prepare(config: ZygoteConfig, control: socket.socket) -> _Prepared:
 
 
 def _engine(store: OxigraphStore, config: ZygoteConfig) -> Engine:
-    return Engine(store, store.named_graphs(), discover(), config.max_result_bytes)
+    return Engine(store, store.named_graphs(), discover(), config.max_result_bytes, config.services)
 
 
 def _read_into_memory(directory: Path, control: socket.socket) -> OxigraphStore:
