@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-from dev import vendor_assets  # dev.py sits beside this file
+from dev import vendor_assets  # noqa: E402 (dev.py sits beside this file: found once on the path)
 
 PROJECT_FOLDERS = ("ontology", "shapes", "queries", "data")
 

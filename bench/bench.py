@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -224,19 +225,29 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results" / f"{date.today()}.json"
     )
-    args = parser.parse_args()
+    run_sizes(parser.parse_args(), bench_size, table, "wpsgraph-bench")
+
+
+def run_sizes(
+    args: argparse.Namespace,
+    measure: Callable[[int, argparse.Namespace, Path], dict],
+    tabulate: Callable[[list[dict]], str],
+    prefix: str,
+) -> None:
+    """Measure each of args.sizes in fresh temporary directories; write the figures to args.out
+    as JSON and print them as a table."""
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
-        work = Path(tempfile.mkdtemp(prefix=f"wpsgraph-bench-{n}-"))
+        work = Path(tempfile.mkdtemp(prefix=f"{prefix}-{n}-"))
         try:
-            results.append(bench_size(n, args, work))
+            results.append(measure(n, args, work))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         print(f"N={n:,} done", file=sys.stderr, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "date": str(date.today())}
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
-    print(table(results))
+    print(tabulate(results))
     print(f"\n(JSON: {args.out})")
 
 

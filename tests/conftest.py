@@ -5,25 +5,28 @@ stores the golden canned-query tests run on (each of the three behind the Store 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.servers import Running, oxigraph_server
 from tests.serving import running_server
-from wpsgraph.loader import LoadReport, load_files
+from wpsgraph.loader import LoadOptions, LoadReport, load_files
 from wpsgraph.paths import DATA_DIR
 from wpsgraph.serve.server import Server
 from wpsgraph.store import OxigraphStore, Store, open_store
 
 SEED = DATA_DIR / "gate-11818.txt"
 SEED_EVALUATION = "https://w3id.org/wpsgraph/eval/unwomen/gate-11818"
+# The seed's observed day in shared fixtures: loads that compare stores record the same history.
+SEED_OBSERVED = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="session")
 def seed_store() -> Iterator[OxigraphStore]:
     with open_store(None) as store:
-        report = load_files([SEED], store)
+        report = load_files([SEED], store, LoadOptions(observed=SEED_OBSERVED))
         assert not report.rejected, report
         yield store
 
@@ -60,7 +63,7 @@ def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed loaded into a store on disk, for commands that open a store by its directory."""
     directory = tmp_path_factory.mktemp("seed") / "store"
     with open_store(directory) as store:
-        assert not load_files([SEED], store).rejected
+        assert not load_files([SEED], store, LoadOptions(observed=SEED_OBSERVED)).rejected
     return directory
 
 
@@ -77,6 +80,6 @@ def seed_oxigraph() -> Iterator[Running]:
     remote store as `wpsgraph load --endpoint` loads it. Tests only read it."""
     with oxigraph_server() as server:
         with open_store(server.query) as store:
-            report = load_files([SEED], store)
+            report = load_files([SEED], store, LoadOptions(observed=SEED_OBSERVED))
             assert not report.rejected, report
         yield server

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_OBSERVED
 from wpsgraph.cli import main
 from wpsgraph.formats import TABLE_FORMATS, render, render_select, results_format
 from wpsgraph.queries import discover, run_canned
@@ -20,7 +20,11 @@ from wpsgraph.store import OxigraphStore
 
 QUERIES = discover()
 # Parameters that make the seed's answers non-empty and independent of today's date.
-PARAMETERS = {"overdue-actions": {"as_of": "2028-01-01"}, "search": {"text": "Security Council"}}
+PARAMETERS = {
+    "overdue-actions": {"as_of": "2028-01-01"},
+    "search": {"text": "Security Council"},
+    "status-history": {"evaluation": "11818"},
+}
 
 
 def wpsgraph(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
@@ -37,7 +41,8 @@ def wpsgraph(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("cli") / "store"
-    assert main(["load", str(SEED), "--store", str(store)]) == 0
+    observed = ["--observed", SEED_OBSERVED.isoformat()]
+    assert main(["load", str(SEED), "--store", str(store), *observed]) == 0
     return store
 
 
@@ -241,7 +246,8 @@ def test_export_formats_parse_back(loaded_store: Path, tmp_path: Path) -> None:
         assert main(["export", "--store", str(loaded_store), "--format", fmt, "-o", str(out)]) == 0
         dataset = Dataset().parse(out, format=rdflib_format)
         named = [g for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
-        assert len(named) == 4, fmt  # the evaluation and three vocabulary graphs
+        # The evaluation, the version it was loaded from, its history, three vocabulary graphs.
+        assert len(named) == 6, fmt
         sizes[fmt] = len(dataset)
     assert sizes["turtle"] == sizes["nt"] > 1000
     assert sizes["trig"] == sizes["nquads"] == sizes["jsonld"] >= sizes["turtle"]
@@ -272,3 +278,52 @@ def test_demo_loads_validates_and_answers(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for name in ["actions-by-status", "overdue-actions", "search", "Conforms"]:
         assert name in result.stdout
+
+
+def test_load_reports_what_changed_against_the_version_before(tmp_path: Path) -> None:
+    history = Path(__file__).parent / "fixtures" / "history"
+    store = tmp_path / "store"
+    first = wpsgraph("load", str(history / "gate-4242_2023-01-15.txt"), store=store)
+    assert first.returncode == 0, first.stderr
+    assert "observed 2023-01-15 (file-name), first version" in first.stderr
+    later = wpsgraph("load", str(history / "gate-4242_2023-07-15.txt"), store=store)
+    assert later.returncode == 0, later.stderr
+    line = next(x for x in later.stderr.splitlines() if x.startswith("  history: "))
+    assert line.endswith(
+        "gate-4242_2023-07-15.txt: observed 2023-07-15 (file-name); against 2023-01-15: "
+        "status 1.1 Not Initiated -> Initiated, 1.2 Initiated -> Completed, "
+        "1.3 Not Initiated -> Initiated; deadline 2.2 2025-06 -> 2025-12 (+6 months); comments 1.2"
+    )
+    assert "against 2023-01-15" not in later.stdout  # the summary table alone on stdout
+    quiet = wpsgraph("load", str(history / "gate-4242.html"), "--quiet", store=store)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2999-01-01", "--observed 2999-01-01 is in the future"), ("30/06/2025", "YYYY-MM-DD")],
+)
+def test_a_bad_observed_date_is_an_error(tmp_path: Path, value: str, expected: str) -> None:
+    result = wpsgraph("load", str(SEED), "--observed", value, store=tmp_path / "store")
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_load_observed_is_the_stated_day(tmp_path: Path) -> None:
+    result = wpsgraph("load", str(SEED), "--observed", "2025-06-30", store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert "observed 2025-06-30 (stated), first version" in result.stderr
+    rows = wpsgraph(
+        "query", "status-history", "--param", "evaluation=11818", "--param", "action=3.3",
+        "--format", "csv", store=tmp_path / "store",
+    )  # fmt: skip
+    assert rows.stdout.splitlines()[1].split(",")[-6:-4] == ["2025-06-30", "Initiated"]
+
+
+def test_synth_writes_dated_versions(tmp_path: Path) -> None:
+    result = wpsgraph("synth", "2", "--versions", "3", "-o", str(tmp_path / "out"), store=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 6 and all(n.startswith(("gate-900000_", "gate-900001_")) for n in names)
+    assert "6 pages (2 management responses, 3 version(s) each)" in result.stderr

@@ -13,7 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 from tests.conftest import SEED
 from wpsgraph.cli import main
 from wpsgraph.describe import describe_dataset, namespace
-from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, VOCABULARY_GRAPHS
+from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, HISTORY_SUBSET, VOCABULARY_GRAPHS
 from wpsgraph.loader import load_files
 from wpsgraph.resources import ontology_graph, ontology_iri
 from wpsgraph.store import OxigraphStore, QueryResult, last_written, open_store
@@ -90,19 +90,31 @@ def test_no_endpoint_no_service(seed_store: OxigraphStore) -> None:
 
 
 def test_evaluation_graphs_are_summarised_not_listed(tmp_path: Path) -> None:
-    corpus = write_corpus(3, tmp_path / "corpus", seed=1)
+    corpus = write_corpus(3, tmp_path / "corpus", seed=1, versions=2)
     with open_store(None) as store:
         load_files(corpus, store)
         description = describe_dataset(store)
-        sizes = [len(store.graph(g)) for g in store.named_graphs() if "/eval/" in str(g)]
-    assert len(sizes) == 3
-    assert int(description.value(EVALUATIONS_SUBSET, VOID.triples)) == sum(sizes)
+        names = [str(g) for g in store.named_graphs() if "/eval/" in str(g)]
+        sizes = {g: len(store.graph(URIRef(g))) for g in names}
+    evaluations = [g for g in names if g.endswith("/graph") and "/version/" not in g]
+    assert len(evaluations) == 3
+    assert int(description.value(EVALUATIONS_SUBSET, VOID.triples)) == sum(
+        sizes[g] for g in evaluations
+    )
+    # Their versions (two each) and history graphs are one subset too.
+    history = set(names) - set(evaluations)
+    assert len(history) == 9
+    assert int(description.value(HISTORY_SUBSET, VOID.triples)) == sum(sizes[g] for g in history)
     subsets = set(description.objects(DATASET, VOID.subset))
-    assert subsets == {EVALUATIONS_SUBSET, *VOCABULARY_GRAPHS.values()}
+    assert subsets == {EVALUATIONS_SUBSET, HISTORY_SUBSET, *VOCABULARY_GRAPHS.values()}
     partition = _partition(
         description, EVALUATIONS_SUBSET, VOID.classPartition, VOID["class"], WPS.EvaluationGraph
     )
     assert partition == 3
+    for cls, count in ((WPS.SourceVersion, 6), (WPS.HistoryGraph, 3)):
+        assert _partition(description, HISTORY_SUBSET, VOID.classPartition, VOID["class"], cls) == (
+            count
+        )
 
 
 def test_modified_is_the_latest_time_the_store_knows() -> None:

@@ -12,7 +12,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VANN, VOID, Namespace
 
+from wpsgraph.emit import date_source_iri
 from wpsgraph.gate.actions import ACTION_STATUSES
+from wpsgraph.model import DateSource
 from wpsgraph.paths import (
     DATA_DIR,
     ONTOLOGY_DIR,
@@ -47,12 +49,14 @@ SCHEME_CLASS = {
     "operating-principle": WPS.OperatingPrinciple,
     "organizational-priority": WPS.OrganizationalPriority,
     "uneg-criterion": WPS.UNEGCriterion,
+    "observed-date-source": WPS.ObservedDateSource,
     "party-separation": WPS.PartySeparation,
 }
 SCHEMES_WITHOUT_NOT_APPLICABLE = {
     "action-status",
     "approval-status",
     "office-type",
+    "observed-date-source",
     "party-separation",
 }
 ACTION_STATUS_TYPES = {
@@ -129,6 +133,9 @@ SUPER_CLASSES = {
     WPS.Partner: {WPS.Actor},
     WPS.KnowledgeProduct: {SCHEMA.CreativeWork},
     WPS.EvaluationGraph: {PROV.Entity},
+    WPS.SourceVersion: {PROV.Entity},
+    WPS.ActionObservation: {PROV.Entity},
+    WPS.HistoryGraph: {PROV.Entity},
     WPS.LinkedGraph: {PROV.Entity, VOID.Dataset},
     **{cls: {SKOS.Concept} for cls in SCHEME_CLASS.values()},
 }
@@ -146,6 +153,9 @@ SUPER_PROPERTIES = {
     WPS.organizationalPriority: DCTERMS.subject,
     WPS.unegCriterion: DCTERMS.subject,
     WPS.text: DCTERMS.description,
+    WPS.versionOf: PROV.specializationOf,
+    WPS.observedAction: PROV.specializationOf,
+    WPS.observedIn: PROV.wasDerivedFrom,
 }
 RANGES = {
     WPS.deadline: XSD.gYearMonth,
@@ -168,6 +178,14 @@ RANGES = {
     WPS.description: RDFS.Literal,
     WPS.comments: RDFS.Literal,
     WPS.resourceCondition: RDFS.Literal,
+    WPS.observedDate: XSD.date,
+    WPS.observedDeadline: XSD.gYearMonth,
+    WPS.observedComments: RDFS.Literal,
+    WPS.recommendationNumber: XSD.integer,
+    WPS.actionNumber: XSD.integer,
+    WPS.firstObserved: XSD.date,
+    WPS.statusSince: XSD.date,
+    WPS.deadlineMovedFrom: XSD.gYearMonth,
 }
 
 WPS_PREFIXED = re.compile(r"(?<![\w-])wps:([A-Za-z_][A-Za-z0-9_]*)")
@@ -499,7 +517,17 @@ def test_every_emitted_class_has_a_shape(shapes: Graph) -> None:
         WPS.RecommendationResponse,
         WPS.KeyAction,
         WPS.EvaluationGraph,
+        WPS.SourceVersion,
+        WPS.ActionObservation,
+        WPS.HistoryGraph,
         WPS.LinkedGraph,
         WPS.Actor,
     }
     assert emitted <= targets, emitted - targets
+
+
+def test_every_observed_date_source_is_a_concept_of_its_scheme(schemes: Graph) -> None:
+    for source in DateSource:
+        concept = date_source_iri(source)
+        assert (concept, RDF.type, WPS.ObservedDateSource) in schemes, source
+        assert str(schemes.value(concept, SKOS.notation)) == source.value

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from tests.conftest import SEED, SEED_EVALUATION
+from tests.conftest import SEED, SEED_EVALUATION, SEED_OBSERVED
 from wpsgraph.errors import QueryError
 from wpsgraph.loader import load_files
 from wpsgraph.queries import (
@@ -83,6 +83,18 @@ AT_ACTION_COLUMNS = (
     "recommendation_label",
     "action",
     "action_label",
+)
+
+
+# Where the history queries' rows are: the action's numbers are those of the version observed,
+# since a later version may have dropped the action.
+AT_OBSERVED_ACTION_COLUMNS = (
+    "evaluation",
+    "evaluation_id",
+    "evaluation_title",
+    "action",
+    "recommendation_number",
+    "action_number",
 )
 
 
@@ -321,6 +333,73 @@ GOLDEN: dict[str, Golden] = {
         ),
         [("action", action(3, 3), EV, EV_ID, TITLE, "Recommendation 3", "3)", ACTION_3_3)],
         {"text": "WOMEN COUNT PLATFORM"},  # case-insensitive
+    ),
+    # The seed is one version (observed on the day SEED_OBSERVED): nothing has slipped, been
+    # completed or gone stale yet. On several versions: tests/test_history_queries.py.
+    "deadline-slippage": Golden(
+        (
+            *AT_OBSERVED_ACTION_COLUMNS,
+            "from_deadline",
+            "to_deadline",
+            "months",
+            "previously_seen",
+            "seen",
+        ),
+        [],
+    ),
+    "status-history": Golden(
+        (
+            "evaluation_id",
+            "evaluation_title",
+            "key_action",
+            "recommendation_number",
+            "action_number",
+            "observed",
+            "status",
+            "deadline",
+            "comments",
+            "source_file",
+            "date_source",
+        ),
+        [
+            (
+                EV_ID,
+                TITLE,
+                action(3, 3),
+                "3",
+                "3",
+                SEED_OBSERVED.isoformat(),
+                "Initiated",
+                "2026-12",
+                "",
+                "gate-11818.txt",
+                "stated",
+            ),
+        ],
+        {"evaluation": EV_ID, "action": "3.3"},
+    ),
+    "time-to-completion": Golden(
+        (
+            "grouping",
+            "category",
+            "completed_actions",
+            "average_months",
+            "shortest_months",
+            "longest_months",
+        ),
+        [],
+    ),
+    "stale-actions": Golden(
+        (
+            *AT_OBSERVED_ACTION_COLUMNS,
+            "status",
+            "deadline",
+            "status_since",
+            "last_observed",
+            "months_unchanged",
+        ),
+        [],
+        {"months": "0"},
     ),
 }
 

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from tests.conftest import SEED, SEED_EVALUATION
+from tests.conftest import SEED, SEED_EVALUATION, SEED_OBSERVED
 from tests.servers import (
     ASK_TRUE,
     JSON_RESULTS,
@@ -44,7 +44,11 @@ from wpsgraph.serve.server import Server as ServeServer
 from wpsgraph.store import OxigraphStore, SelectResult, open_store
 
 QUERIES = discover()
-PARAMETERS = {"overdue-actions": {"as_of": "2028-01-01"}, "search": {"text": "Security Council"}}
+PARAMETERS = {
+    "overdue-actions": {"as_of": "2028-01-01"},
+    "search": {"text": "Security Council"},
+    "status-history": {"evaluation": "11818"},
+}
 EVALUATION_GRAPH = URIRef(f"{SEED_EVALUATION}/graph")
 STATUS = URIRef("https://w3id.org/wpsgraph/ontology#status")
 # A query that answers one row at once, then works until the server's time limit stops it. (With
@@ -225,16 +229,45 @@ def test_export_through_the_endpoint_equals_the_embedded_export(
 def test_load_through_the_endpoint_equals_the_embedded_load(
     server: Running, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "load", str(SEED), "--endpoint", server.query)
+    # Observed on the day the embedded store's seed was, so that their histories agree.
+    observed = ("--observed", SEED_OBSERVED.isoformat())
+    code, out, err = run(capsys, "load", str(SEED), "--endpoint", server.query, *observed)
     assert code == 0, err
     assert "1 ok" in out
     loaded = quads(["--endpoint", server.query], capsys)
     assert_same_graphs(loaded, quads(["--store", str(seed_store_dir)], capsys))
     # Loading again replaces each graph: the same graphs, nothing staged left behind.
-    assert run(capsys, "load", str(SEED), "--endpoint", server.query)[0] == 0
+    assert run(capsys, "load", str(SEED), "--endpoint", server.query, *observed)[0] == 0
     assert_same_graphs(quads(["--endpoint", server.query], capsys), loaded)
     with open_store(server.query) as store:
         assert staging_graphs(store) == []
+
+
+def test_versions_load_through_the_endpoint_as_into_the_embedded_store(
+    server: Running, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The history path reads what the store recorded (two queries a chunk) and rewrites the
+    history graph: through a server as in the embedded store, an older version loaded last."""
+    history = Path(__file__).parent / "fixtures" / "history"
+    newest, oldest = history / "gate-4242.html", history / "gate-4242_2023-01-15.txt"
+    middle = history / "gate-4242_2023-07-15.txt"
+    for path in (newest, oldest, middle):
+        assert run(capsys, "load", str(path), "--endpoint", server.query)[0] == 0
+        assert run(capsys, "load", str(path), "--store", str(tmp_path / "store"))[0] == 0
+    assert_same_graphs(
+        quads(["--endpoint", server.query], capsys),
+        quads(["--store", str(tmp_path / "store")], capsys),
+    )
+    code, out, _ = run(
+        capsys, "query", "status-history", "--endpoint", server.query,
+        "--param", "evaluation=4242", "--param", "action=1.1", "--format", "csv",
+    )  # fmt: skip
+    assert code == 0
+    assert [line.split(",")[-6] for line in out.splitlines()[1:]] == [
+        "2023-01-15",
+        "2023-07-15",
+        "2024-07-20",
+    ]
 
 
 def test_the_endpoint_comes_from_the_environment(server: Running, tmp_path: Path) -> None:
@@ -594,7 +627,12 @@ def test_a_wpsgraph_serve_endpoint_answers_and_is_read_only(
 
 
 def test_an_unknown_server_needs_its_update_url(capsys: pytest.CaptureFixture[str]) -> None:
-    with serve({"/sparql": document(ASK_TRUE, JSON_RESULTS)}) as fake:
+    # It answers queries (the loader reads the versions the store recorded before it writes).
+    def respond(handler: BaseHTTPRequestHandler, server: Server) -> None:
+        body = NO_ROWS if "SELECT" in query_of(handler) else ASK_TRUE
+        document(body, JSON_RESULTS)(handler, server)
+
+    with serve({"/sparql": respond}) as fake:
         url = fake.url("/sparql")
         code, _, err = run(capsys, "load", str(SEED), "--endpoint", url, "--quiet")
     assert code == 2 and "give --update-endpoint" in err

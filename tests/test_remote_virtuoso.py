@@ -12,7 +12,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.compare import isomorphic
 
-from tests.conftest import SEED, SEED_EVALUATION
+from tests.conftest import SEED, SEED_EVALUATION, SEED_OBSERVED
 from tests.servers import Running, virtuoso_server
 from tests.test_remote import lose_a_triple, run, without_statuses
 from wpsgraph import remote
@@ -25,7 +25,11 @@ from wpsgraph.store import open_store
 pytestmark = pytest.mark.skipif(
     shutil.which("virtuoso-t") is None, reason="virtuoso-t not installed (virtuoso-opensource)"
 )
-PARAMETERS = {"overdue-actions": {"as_of": "2028-01-01"}, "search": {"text": "Security Council"}}
+PARAMETERS = {
+    "overdue-actions": {"as_of": "2028-01-01"},
+    "search": {"text": "Security Council"},
+    "status-history": {"evaluation": "11818"},
+}
 EVALUATION_GRAPH = URIRef(f"{SEED_EVALUATION}/graph")
 STATUS = URIRef("https://w3id.org/wpsgraph/ontology#status")
 
@@ -58,7 +62,9 @@ def test_writes_need_credentials(
 def test_load_query_sparql_and_export_through_virtuoso(
     virtuoso: Running, dba: None, seed_store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "load", str(SEED), "--endpoint", virtuoso.query)
+    # Observed on the embedded seed's day, so that the history queries answer alike.
+    observed = ("--observed", SEED_OBSERVED.isoformat())
+    code, out, err = run(capsys, "load", str(SEED), "--endpoint", virtuoso.query, *observed)
     assert code == 0 and "1 ok" in out, err
     with open_store(virtuoso.query) as store:
         assert isinstance(store, RemoteStore) and store.kind is Server.VIRTUOSO

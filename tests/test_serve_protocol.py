@@ -210,9 +210,8 @@ def test_canned_query_by_name_binds_typed_parameters(
 def test_every_canned_query_answers_as_on_the_embedded_store(
     name: str, seed_server: Server, seed_store: OxigraphStore
 ) -> None:
-    params = {
-        p.name: "2027-01-15" if p.type == "xsd:date" else "peace" for p in QUERIES[name].parameters
-    }
+    values = {"xsd:date": "2027-01-15", "xsd:integer": "1"}
+    params = {p.name: values.get(p.type, "peace") for p in QUERIES[name].parameters}
     expected = json_rows(json.loads(canned_results(seed_store, QUERIES[name], params, "json")))
     for fmt in ("json", "xml", "tsv"):
         response = get(seed_server.url, f"/queries/{name}", {**params, "format": fmt})

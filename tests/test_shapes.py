@@ -22,6 +22,9 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when 
 BASE = "https://w3id.org/wpsgraph/"
 REC_1 = URIRef(BASE + "eval/unwomen/gate-11818/rec/1")
 ACTION_1 = URIRef(f"{REC_1}/action/1")
+VERSION_1 = URIRef(BASE + "eval/unwomen/gate-11818/version/" + "1" * 64)
+VERSION_2 = URIRef(BASE + "eval/unwomen/gate-11818/version/" + "2" * 64)
+PROV = Namespace("http://www.w3.org/ns/prov#")
 LINKED = URIRef(BASE + "linked/example/graph")
 
 # Predicates of a shape that constrain nothing: typing, targets, paths, names, grouping.
@@ -245,6 +248,53 @@ EXPECTED: dict[str, tuple[set[Result], set[Result]]] = {
     ),
     "warning-unlisted-value": (
         {warning("unlistedValue", "MaxCountConstraintComponent", WPS.unlistedValue, focus=REC_1)},
+        set(),
+    ),
+    "invalid-history-revision-order": (
+        {
+            violation(
+                "SourceVersion-revisionOrder",
+                "SPARQLConstraintComponent",
+                PROV.wasRevisionOf,
+                VERSION_1,
+                focus=VERSION_2,
+            )
+        },
+        set(),
+    ),
+    "invalid-observation-deadline-format": (
+        {
+            violation(
+                "ActionObservation-observedDeadline",
+                "PatternConstraintComponent",
+                WPS.observedDeadline,
+                Literal("2027/06", datatype=XSD.gYearMonth),
+                focus=URIRef(f"{VERSION_2}/rec/3/action/3"),
+            )
+        },
+        set(),
+    ),
+    "invalid-version-generated-at-date": (
+        {
+            violation(
+                "SourceVersion-generatedAtTime-form",
+                "SPARQLConstraintComponent",
+                PROV.generatedAtTime,
+                Literal("2025-07-02", datatype=XSD.date),
+                focus=VERSION_2,
+            )
+        },
+        set(),
+    ),
+    "invalid-observation-without-version": (
+        {
+            violation(
+                "ActionObservation-observedIn",
+                "MinCountConstraintComponent",
+                WPS.observedIn,
+                focus=URIRef(f"{VERSION_1}/rec/3/action/3"),
+            )
+        },
         set(),
     ),
 }

@@ -18,7 +18,11 @@ from wpsgraph.store import OxigraphStore, SelectResult
 QUERIES = discover()
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 TODAY = date(2026, 11, 27)
-GIVEN = {"search": {"text": "Security Council"}, "overdue-actions": {"as_of": "2028-01-01"}}
+GIVEN = {
+    "search": {"text": "Security Council"},
+    "overdue-actions": {"as_of": "2028-01-01"},
+    "status-history": {"evaluation": "11818"},
+}
 
 
 def rows(result: object) -> list[tuple[str, ...]]:

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_OBSERVED
 from wpsgraph import loader
 from wpsgraph import store as store_module
 from wpsgraph.errors import QueryError, StoreError
@@ -101,9 +101,10 @@ def test_loading_in_a_pool_gives_the_same_graphs_in_the_same_order(
     corpus = write_corpus(6, tmp_path / "corpus", seed=3)
     monkeypatch.setattr(loader, "PARALLEL_FROM", 2)
     monkeypatch.setattr(loader, "CHUNK_FILES", 2)
+    # One stated day: two loads record their versions as observed on the same day.
     with open_store(None) as serial, open_store(None) as pooled:
-        one = load_files(corpus, serial, LoadOptions(jobs=1))
-        two = load_files(corpus, pooled, LoadOptions(jobs=2))
+        one = load_files(corpus, serial, LoadOptions(jobs=1, observed=SEED_OBSERVED))
+        two = load_files(corpus, pooled, LoadOptions(jobs=2, observed=SEED_OBSERVED))
         assert [(f.path, f.outcome, f.triples) for f in one.files] == [
             (f.path, f.outcome, f.triples) for f in two.files
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pyoxigraph as ox
 import pytest
@@ -238,20 +239,66 @@ def test_mutated_seed_agrees(data: Graph) -> None:
     assert_same_results(data)
 
 
+HISTORY_VARIANTS = {
+    WPS.observedDeadline: [
+        Literal("2027/06", datatype=XSD.gYearMonth),
+        Literal("2027-13", datatype=XSD.gYearMonth),
+        Literal("2027-06"),
+    ],
+    WPS.observedDate: [
+        Literal("2025-02-30", datatype=XSD.date),
+        Literal("2025-07-02"),
+        Literal("2025-07-02T00:00:00", datatype=XSD.dateTime),
+    ],
+    PROV.generatedAtTime: [
+        Literal("2025-07-02", datatype=XSD.date),
+        Literal("2025-07-02T14:05:09", datatype=XSD.dateTime),  # valid: no time zone
+        Literal("2025-07-02 14:05", datatype=XSD.dateTime),  # rdflib rewrites it as valid
+        Literal("2025-07-02T14:05:09Z"),
+    ],
+    WPS.recommendationNumber: [Literal(0), Literal("3"), Literal("x", datatype=XSD.integer)],
+    WPS.statusSince: [Literal("2025-07"), Literal("2025-07-32", datatype=XSD.date)],
+    WPS.deadlineMovedFrom: [Literal("2026/12", datatype=XSD.gYearMonth)],
+    WPS.observedDateSource: [URIRef(WPSID + "scheme/action-status/completed")],
+    PROV.wasRevisionOf: [URIRef(WPSID + "eval/unwomen/gate-1/version/x")],
+}
+
+
+# Each valid fixture and the variants of its values to try.
+VARIANTS = {"valid-evaluation.ttl": LEXICAL_VARIANTS, "valid-history.ttl": HISTORY_VARIANTS}
+
+
 @pytest.mark.parametrize(
-    "predicate,value",
-    [(p, v) for p, vs in LEXICAL_VARIANTS.items() for v in vs],
+    "fixture,predicate,value",
+    [(f, p, v) for f, variants in VARIANTS.items() for p, vs in variants.items() for v in vs],
     ids=lambda x: str(x).rsplit("/", 1)[-1].rsplit("#", 1)[-1][:24],
 )
-def test_every_lexical_variant_agrees_on_a_fixture(predicate: URIRef, value: object) -> None:
+def test_every_lexical_variant_agrees_on_a_fixture(
+    fixture: str, predicate: URIRef, value: object
+) -> None:
     # The fixtures are small, so pySHACL is quick: every variant, not just hypothesis' draws.
-    graph = Graph().parse(FIXTURES / "valid-evaluation.ttl", format="turtle")
+    graph = Graph().parse(FIXTURES / fixture, format="turtle")
     subjects = sorted(set(graph.subjects(predicate, None)), key=str)
     if not subjects:
         pytest.skip(f"no {predicate} in the fixture")
     graph.remove((subjects[0], predicate, None))
     graph.add((subjects[0], predicate, value))
     assert_same_results(graph)
+
+
+def test_loaded_history_agrees() -> None:
+    """The versions and history graphs a load writes, from hand-written and synthetic versions."""
+    from wpsgraph.loader import load_files
+    from wpsgraph.synth import write_corpus
+
+    with TemporaryDirectory() as work, open_store(None) as store:
+        load_files([FIXTURES.parent / "history", *write_corpus(3, Path(work), versions=3)], store)
+        history = Graph()
+        for name in store.named_graphs():
+            if "/version/" in str(name) or str(name).endswith("/history"):
+                history += store.graph(name)
+    assert len(history) > 1000
+    assert assert_same_results(history) == set()
 
 
 # -- batches and the store ----------------------------------------------------------------------

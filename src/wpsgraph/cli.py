@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -46,7 +47,10 @@ RDF_FORMATS = "Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML"
 FEDERATED_TIMEOUT = 60.0  # seconds for a query allowed to call remote endpoints
 LOCAL_HOST = "127.0.0.1"
 # Sample values for the demo's run of queries whose parameters have no default.
-DEMO_PARAMETERS = {"search": {"text": "Security Council"}}
+DEMO_PARAMETERS = {
+    "search": {"text": "Security Council"},
+    "status-history": {"evaluation": "11818"},
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the page's URL (one file only); by default the GATE page of the evaluation id",
     )
     load.add_argument(
+        "--observed",
+        type=_day,
+        metavar="DATE",
+        help="the day the pages were saved or seen (YYYY-MM-DD); by default the save date a "
+        "saved HTML page records, else a date ending the file name (gate-11818_2025-06-30.txt), "
+        "else now",
+    )
+    load.add_argument(
         "--register",
         action="append",
         type=Path,
@@ -124,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     synth.add_argument(
         "--seed", type=int, default=0, help="the same seed writes the same files (default 0)"
+    )
+    synth.add_argument(
+        "--versions",
+        type=_positive_int,
+        default=1,
+        metavar="K",
+        help="dated versions per response, showing progress over time; with K > 1 files are "
+        "named gate-<id>_<YYYY-MM-DD>.txt (default 1: gate-<id>.txt)",
     )
     synth.set_defaults(run=cmd_synth)
 
@@ -406,6 +426,20 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _day(text: str) -> date:
+    """A past day (checked here, so that a bad date opens no store)."""
+    from wpsgraph.observation import check_stated
+
+    try:
+        day = date.fromisoformat(text)
+        check_stated(day, datetime.now(UTC))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{text}'") from None
+    except WpsGraphError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return day
+
+
 def _non_negative_int(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'")
@@ -460,6 +494,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         source_url=args.source_url,
         strict=args.strict,
         jobs=args.jobs,
+        observed=args.observed,
         register_files=tuple(args.register),
     )
     with _open(args, read_only=False) as store, _load_progress(args.quiet) as progress:
@@ -496,6 +531,10 @@ def _progress_lines(report: FileReport, *, per_file: bool, warnings: bool) -> li
     lines = [f"{report.outcome.value}: {report.path}"] if per_file or report.error else []
     if warnings:
         lines += [f"  warning: {w}" for w in report.warnings]
+    # When the version was observed and what changed against the version before, in one line;
+    # under a progress bar only when there was a version before.
+    if report.history and warnings and (per_file or report.compared):
+        lines.append(f"  history: {report.path}: {report.history}")
     if report.error:
         lines.append(f"  rejected: {report.error}")
     return lines
@@ -504,8 +543,12 @@ def _progress_lines(report: FileReport, *, per_file: bool, warnings: bool) -> li
 def cmd_synth(args: argparse.Namespace) -> int:
     from wpsgraph.synth import write_corpus
 
-    paths = write_corpus(args.count, args.output, seed=args.seed)
-    print(f"wrote {len(paths)} management responses to {args.output}", file=sys.stderr)
+    paths = write_corpus(args.count, args.output, seed=args.seed, versions=args.versions)
+    print(
+        f"wrote {len(paths)} pages ({args.count} management responses, "
+        f"{args.versions} version(s) each) to {args.output}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

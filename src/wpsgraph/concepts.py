@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from wpsgraph.register import normalize_name
@@ -31,10 +31,12 @@ def normalise_label(text: str) -> str:
 
 @dataclass(frozen=True)
 class ConceptIndex:
-    """Printed label -> concept IRI, per scheme class; plus each concept's skos:closeMatch."""
+    """Printed label -> concept IRI, per scheme class; each concept's skos:closeMatch and its
+    English skos:prefLabel."""
 
     by_label: dict[URIRef, dict[str, URIRef]]
     close_match: dict[URIRef, URIRef]
+    pref_label: dict[URIRef, str]
 
     @classmethod
     def from_graph(cls, graph: Graph) -> ConceptIndex:
@@ -49,7 +51,12 @@ class ConceptIndex:
             for s, o in graph.subject_objects(SKOS.closeMatch)
             if isinstance(o, URIRef)
         }
-        return cls(by_label, close_match)
+        pref_label = {
+            URIRef(s): str(o)
+            for s, o in graph.subject_objects(SKOS.prefLabel)
+            if isinstance(o, Literal) and o.language == "en"
+        }
+        return cls(by_label, close_match, pref_label)
 
     def lookup(self, scheme_class: URIRef, printed: str) -> URIRef | None:
         """The concept a printed value denotes, or None when the scheme does not list it."""

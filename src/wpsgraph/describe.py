@@ -1,7 +1,8 @@
 """A DCAT + VoID description of the dataset a store holds. Every figure comes from a SPARQL
 aggregate run by the store, so it describes any Store (the embedded one, a remote endpoint) and
 stays one scan per figure at 10,000 evaluations; the 10,000 evaluation graphs are summarised as
-one subset, and every other named graph (vocabulary, linked graphs) is listed with its size."""
+one subset, their versions' and history graphs as another, and every other named graph
+(vocabulary, linked graphs) is listed with its size."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
-from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, VOCABULARY_GRAPHS
+from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, HISTORY_SUBSET, VOCABULARY_GRAPHS
 from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.resources import ontology_graph, ontology_iri
 from wpsgraph.store import SelectResult, Store
@@ -29,6 +30,12 @@ EVALUATIONS_DESCRIPTION = (
     "The named graphs that each hold one evaluation's management response, with the source "
     "file and checksum it was loaded from. void:classPartition of wps:EvaluationGraph counts them."
 )
+HISTORY_TITLE = "History graphs"
+HISTORY_DESCRIPTION = (
+    "The named graphs that keep every loaded version of each management response (one per "
+    "version: when it was observed and what each key action showed) and the graph per "
+    "evaluation that orders them. void:classPartition counts the versions and the evaluations."
+)
 VOCABULARY_TITLES = {
     VOCABULARY_GRAPHS["ontology"]: "The wpsgraph ontology",
     VOCABULARY_GRAPHS["schemes"]: "The wpsgraph concept schemes",
@@ -40,6 +47,10 @@ SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 # counts twice, as it is stored twice).
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 EVALUATION_GRAPHS = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{WPS.EvaluationGraph}> }} }}"
+# A version's graph holds its wps:SourceVersion; an evaluation's history graph describes itself.
+HISTORY_GRAPHS = f"""SELECT DISTINCT ?g WHERE {{
+  GRAPH ?g {{ {{ ?g a <{WPS.HistoryGraph}> }} UNION {{ ?version a <{WPS.SourceVersion}> }} }}
+}}"""
 PROPERTY_SIZES = "SELECT ?p (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
 CLASS_SIZES = (
     "SELECT ?c (COUNT(DISTINCT ?s) AS ?entities) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
@@ -60,6 +71,7 @@ PROPERTY_PARTITION: PartitionKind = (VOID.propertyPartition, VOID.property, VOID
 class Sizes:
     graphs: dict[URIRef, int]
     evaluation_graphs: set[URIRef]
+    history_graphs: set[URIRef]
     properties: dict[URIRef, int]
     classes: dict[URIRef, int]
 
@@ -96,6 +108,7 @@ def measured(store: Store) -> Sizes:
     return Sizes(
         graphs={row["g"]: int(row["triples"]) for row in _rows(store, GRAPH_SIZES)},
         evaluation_graphs={row["g"] for row in _rows(store, EVALUATION_GRAPHS)},
+        history_graphs={row["g"] for row in _rows(store, HISTORY_GRAPHS)},
         properties={row["p"]: int(row["triples"]) for row in _rows(store, PROPERTY_SIZES)},
         classes={row["c"]: int(row["entities"]) for row in _rows(store, CLASS_SIZES)},
     )
@@ -137,24 +150,36 @@ def _describe_whole(graph: Graph, sizes: Sizes) -> None:
 
 def _describe_subsets(graph: Graph, sizes: Sizes) -> None:
     evaluations = sizes.evaluation_graphs & sizes.graphs.keys()
+    history = sizes.history_graphs & sizes.graphs.keys()
     if evaluations:
-        graph.add((DATASET, VOID.subset, EVALUATIONS_SUBSET))
-        graph.add((EVALUATIONS_SUBSET, RDF.type, VOID.Dataset))
-        graph.add((EVALUATIONS_SUBSET, DCTERMS.title, Literal(EVALUATIONS_TITLE, lang="en")))
-        graph.add(
-            (EVALUATIONS_SUBSET, DCTERMS.description, Literal(EVALUATIONS_DESCRIPTION, lang="en"))
-        )
-        triples = sum(sizes.graphs[g] for g in evaluations)
-        graph.add((EVALUATIONS_SUBSET, VOID.triples, Literal(triples)))
+        _summary(graph, EVALUATIONS_SUBSET, (EVALUATIONS_TITLE, EVALUATIONS_DESCRIPTION))
+        graph.add((EVALUATIONS_SUBSET, VOID.triples, _triples(evaluations, sizes)))
         _partitions(
             graph, EVALUATIONS_SUBSET, CLASS_PARTITION, {WPS.EvaluationGraph: len(evaluations)}
         )
-    for name in sorted(sizes.graphs.keys() - evaluations):
+    if history:
+        _summary(graph, HISTORY_SUBSET, (HISTORY_TITLE, HISTORY_DESCRIPTION))
+        graph.add((HISTORY_SUBSET, VOID.triples, _triples(history, sizes)))
+        counts = {c: sizes.classes.get(c, 0) for c in (WPS.SourceVersion, WPS.HistoryGraph)}
+        _partitions(graph, HISTORY_SUBSET, CLASS_PARTITION, counts)
+    for name in sorted(sizes.graphs.keys() - evaluations - history):
         graph.add((DATASET, VOID.subset, name))
         graph.add((name, RDF.type, VOID.Dataset))
         graph.add((name, VOID.triples, Literal(sizes.graphs[name])))
         if name in VOCABULARY_TITLES:
             graph.add((name, DCTERMS.title, Literal(VOCABULARY_TITLES[name], lang="en")))
+
+
+def _summary(graph: Graph, subset: URIRef, text: tuple[str, str]) -> None:
+    """A subset that stands for many named graphs of one kind."""
+    graph.add((DATASET, VOID.subset, subset))
+    graph.add((subset, RDF.type, VOID.Dataset))
+    graph.add((subset, DCTERMS.title, Literal(text[0], lang="en")))
+    graph.add((subset, DCTERMS.description, Literal(text[1], lang="en")))
+
+
+def _triples(names: set[URIRef], sizes: Sizes) -> Literal:
+    return Literal(sum(sizes.graphs[g] for g in names))
 
 
 def _partitions(

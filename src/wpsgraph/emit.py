@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from functools import cached_property
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from itertools import pairwise
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from wpsgraph.concepts import ConceptIndex
 from wpsgraph.gate.language import detect_language
+from wpsgraph.history import ActionState, Version, observation_facts
 from wpsgraph.model import (
+    DateSource,
     KeyAction,
     ManagementResponse,
+    Observed,
     ParseWarning,
     PartyRef,
     Recommendation,
@@ -36,6 +41,7 @@ LOCAL_REGISTER_GRAPH = URIRef(BASE + "graph/local-register")
 # The whole dataset a store holds, and its summary of the evaluation graphs (wpsgraph describe).
 DATASET = URIRef(BASE + "dataset")
 EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
+HISTORY_SUBSET = URIRef(BASE + "dataset/history")
 
 
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
@@ -52,6 +58,39 @@ def recommendation_iri(evaluation: URIRef, number: int) -> URIRef:
 
 def action_iri(recommendation: URIRef, number: int) -> URIRef:
     return URIRef(f"{recommendation}/action/{number}")
+
+
+def response_iri(evaluation: URIRef) -> URIRef:
+    return URIRef(f"{evaluation}/mr")
+
+
+# A version's IRI holds the first 64 bits of its SHA-256 (the whole digest is its
+# wps:sourceSha256): short enough to read, and two versions of one page sharing them is a chance
+# of 1 in 10^19 per pair, which history.place refuses rather than merge.
+VERSION_DIGITS = 16
+
+
+def version_iri(evaluation: URIRef, sha256: str) -> URIRef:
+    """A version of the evaluation's page, named by the SHA-256 of its bytes: the same bytes are
+    the same version, whenever and however often they are loaded."""
+    return URIRef(f"{evaluation}/version/{sha256[:VERSION_DIGITS]}")
+
+
+def version_graph_iri(version: URIRef) -> URIRef:
+    return URIRef(f"{version}/graph")
+
+
+def history_graph_iri(evaluation: URIRef) -> URIRef:
+    """The graph that orders an evaluation's versions (prov:wasRevisionOf)."""
+    return URIRef(f"{evaluation}/history")
+
+
+def observation_iri(version: URIRef, recommendation: int, action: int) -> URIRef:
+    return URIRef(f"{version}/rec/{recommendation}/action/{action}")
+
+
+def date_source_iri(source: DateSource) -> URIRef:
+    return URIRef(f"{BASE}scheme/observed-date-source/{source.value}")
 
 
 def linked_graph_iri(name: str) -> URIRef:
@@ -164,8 +203,10 @@ def emit_evaluation(
     evaluation = evaluation_iri(source.org_id, source.evaluation_id)
     named_graph = graph_iri(evaluation)
     _emit_provenance(em, named_graph, source)
+    if source.observed is not None:  # the version is recorded in the history beside it
+        em.add(named_graph, PROV.wasDerivedFrom, version_iri(evaluation, source.sha256))
     _emit_evaluation(em, evaluation, response, source)
-    mr = URIRef(f"{evaluation}/mr")
+    mr = response_iri(evaluation)
     _emit_management_response(em, mr, evaluation, response, source)
     for rec in response.recommendations:
         _emit_recommendation(em, evaluation, mr, rec)
@@ -314,3 +355,152 @@ def _emit_party(em: _Emitter, action: URIRef, party: PartyRef) -> None:
 def _last_day(action: KeyAction) -> str:
     year, month = action.deadline.year, action.deadline.month
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+@dataclass
+class EmittedVersion:
+    """One version of an evaluation's page for its history: the version and the key actions it
+    shows, as triples for the version's own named graph and as a record to compare versions."""
+
+    graph_iri: URIRef
+    version: Version
+    triples: dict[Triple, None]
+    warnings: list[ParseWarning] = field(default_factory=list)
+    lines: dict[URIRef, int] = field(default_factory=dict)
+
+    @property
+    def evaluation(self) -> URIRef:
+        return self.version.evaluation
+
+
+def emit_version(
+    response: ManagementResponse, source: SourceInfo, concepts: ConceptIndex, register: Register
+) -> EmittedVersion:
+    """The history record of one version: when it was observed and what each key action's
+    status, deadline and comments were. Described with properties of its own (never wps:status),
+    so that queries over the current state do not count it."""
+    if source.observed is None:
+        raise ValueError("a version needs the date it was observed")
+    em = _Emitter(register, concepts)
+    evaluation = evaluation_iri(source.org_id, source.evaluation_id)
+    version = version_iri(evaluation, source.sha256)
+    em.node(version, WPS.SourceVersion, response.line)
+    em.add(version, WPS.versionOf, response_iri(evaluation))
+    em.add(version, WPS.sourceFile, Literal(source.file_name))
+    em.add(version, WPS.sourceSha256, Literal(source.sha256))
+    if source.url:
+        em.add(version, PROV.hadPrimarySource, URIRef(source.url))
+    _emit_observed(em, version, source.observed)
+    states = tuple(
+        _emit_observation(em, version, evaluation, rec, action)
+        for rec in response.recommendations
+        for action in rec.actions
+    )
+    record = Version(evaluation, version, source.sha256, source.observed, source.file_name, states)
+    return EmittedVersion(version_graph_iri(version), record, em.triples, em.warnings, em.lines)
+
+
+def _emit_observed(em: _Emitter, version: URIRef, observed: Observed) -> None:
+    # prov:generatedAtTime is an xsd:dateTime: when the evidence gives the day only, the day's
+    # start, and wps:observedDateSource says that only the day is known.
+    moment = _xsd_date_time(observed.moment) if observed.moment else f"{observed.day}T00:00:00"
+    em.add(version, PROV.generatedAtTime, Literal(moment, datatype=XSD.dateTime))
+    em.add(version, WPS.observedDate, Literal(observed.day.isoformat(), datatype=XSD.date))
+    em.add(version, WPS.observedDateSource, date_source_iri(observed.source))
+
+
+@dataclass(frozen=True)
+class _ObservationTerms:
+    """The terms of an action observation, looked up once: a load emits one per action and
+    version."""
+
+    cls: URIRef = WPS.ActionObservation
+    action: URIRef = WPS.observedAction
+    version: URIRef = WPS.observedIn
+    recommendation: URIRef = WPS.recommendationNumber
+    number: URIRef = WPS.actionNumber
+    deadline: URIRef = WPS.observedDeadline
+    status: URIRef = WPS.observedStatus
+    comments: URIRef = WPS.observedComments
+    first_observed: URIRef = WPS.firstObserved
+    status_since: URIRef = WPS.statusSince
+    deadline_moved_from: URIRef = WPS.deadlineMovedFrom
+
+
+_OBSERVATION = _ObservationTerms()
+
+
+@lru_cache(maxsize=256)
+def _integer(value: int) -> Literal:
+    return Literal(value)
+
+
+@lru_cache(maxsize=4096)
+def _year_month(value: str) -> Literal:
+    return Literal(value, datatype=XSD.gYearMonth)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _xsd_date_time(moment: datetime) -> str:
+    """The canonical form (as stores keep it): whole seconds, UTC written Z."""
+    text = moment.replace(microsecond=0).isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+
+def _emit_observation(
+    em: _Emitter, version: URIRef, evaluation: URIRef, rec: Recommendation, action: KeyAction
+) -> ActionState:
+    node = observation_iri(version, rec.number, action.number)
+    em.node(node, _OBSERVATION.cls, action.line)
+    em.add(
+        node,
+        _OBSERVATION.action,
+        action_iri(recommendation_iri(evaluation, rec.number), action.number),
+    )
+    em.add(node, _OBSERVATION.version, version)
+    em.add(node, _OBSERVATION.recommendation, _integer(rec.number))
+    em.add(node, _OBSERVATION.number, _integer(action.number))
+    em.add(node, _OBSERVATION.deadline, _year_month(str(action.deadline)))
+    status = em.concept(
+        node, _OBSERVATION.status, WPS.ActionStatus, action.status, "Status", action.line
+    )
+    em.text(node, _OBSERVATION.comments, action.comments)
+    return ActionState(
+        recommendation=rec.number,
+        action=action.number,
+        status=str(status or ""),
+        status_label=em.concepts.pref_label.get(status or URIRef(""), action.status),
+        deadline=str(action.deadline),
+        comments=action.comments.strip(),
+    )
+
+
+def emit_history(timeline: list[Version]) -> dict[Triple, None]:
+    """An evaluation's history graph, from its versions in observed order (oldest first, each
+    with its actions): the graph is derived from them, each version is a prov:wasRevisionOf the
+    one before it, each action observation a prov:wasRevisionOf the same action's previous
+    observation, with what follows from the order (first observed, status since, deadline
+    moved from)."""
+    graph = history_graph_iri(timeline[0].evaluation)
+    triples: dict[Triple, None] = {(graph, RDF.type, WPS.HistoryGraph): None}
+    for version in timeline:
+        triples[(graph, PROV.wasDerivedFrom, version.iri)] = None
+    for earlier, later in pairwise(timeline):
+        triples[(later.iri, PROV.wasRevisionOf, earlier.iri)] = None
+    for facts in observation_facts(timeline):
+        numbers = (facts.action.recommendation, facts.action.action)
+        node = observation_iri(facts.version.iri, *numbers)
+        if facts.previous is not None:
+            triples[(node, PROV.wasRevisionOf, observation_iri(facts.previous.iri, *numbers))] = (
+                None
+            )
+        triples[(node, _OBSERVATION.first_observed, _date(facts.first_observed))] = None
+        triples[(node, _OBSERVATION.status_since, _date(facts.status_since))] = None
+        if facts.deadline_moved_from:
+            moved = _year_month(facts.deadline_moved_from)
+            triples[(node, _OBSERVATION.deadline_moved_from, moved)] = None
+    return triples

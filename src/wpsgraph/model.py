@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -114,6 +115,32 @@ class ParseResult:
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
+class DateSource(StrEnum):
+    """What the observed date of a source version comes from, most trusted first. The values are
+    the notations of the observed-date-source scheme (ontology/schemes/)."""
+
+    STATED = "stated"  # wpsgraph load --observed
+    ARCHIVE_CAPTURE = "archive-capture"  # a web archive's capture time written in its copy
+    SAVE_DATE = "save-date"  # the save time a save tool wrote into the page
+    FILE_NAME = "file-name"  # gate-11818_2025-06-30.txt
+    LOAD_TIME = "load-time"  # no evidence: when the page was loaded
+
+
+@dataclass(frozen=True)
+class Observed:
+    """When a version of a source was observed: the day, the moment when the evidence gives one
+    (timezone-aware), and what says so."""
+
+    day: date
+    moment: datetime | None
+    source: DateSource
+
+    def order(self) -> tuple[date, float]:
+        """Versions sort by day, then by moment; a day-only observation counts as the day's
+        start."""
+        return (self.day, self.moment.timestamp() if self.moment else float("-inf"))
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     """Where a management response came from; identifies the evaluation and the source version."""
@@ -123,3 +150,4 @@ class SourceInfo:
     file_name: str
     sha256: str
     url: str | None = None
+    observed: Observed | None = None  # None only when the caller emits no history

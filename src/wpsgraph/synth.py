@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,6 +120,26 @@ COMMENTS = (
 )
 COMMENT_SHARE = 0.2
 
+# Versions (synth --versions): how a page changes between two observations.
+VERSION_MONTHS = 6  # between two versions of a page
+LAST_VERSION_DAY = date(2025, 6, 30)  # the last versions are observed in the year before
+# The statuses an action passed through before the one its last version shows, in order.
+EARLIER_STATUSES = {
+    "Not Initiated": (),
+    "Initiated": ("Not Initiated",),
+    "Ongoing": ("Not Initiated", "Initiated"),
+    "Completed": ("Not Initiated", "Initiated"),
+    "Over due": ("Not Initiated", "Initiated"),
+    "Overdue-Initiated": ("Not Initiated", "Initiated"),
+    "No Longer Applicable": ("Not Initiated", "Initiated"),
+}
+STATUS_STEP_SHARE = 0.5  # an action moves one status on between two versions
+SLIP_SHARE = 0.2  # an action's deadline is moved later once
+SLIP_MONTHS = (3, 6, 12, 18)
+LATE_COMMENT_SHARE = 0.5  # a comment appears in a later version only
+ADDED_SHARE = 0.05  # a recommendation's last action is added in a later version
+DROPPED_SHARE = 0.04  # a recommendation had one more action, dropped in a later version
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -159,24 +180,72 @@ def vocabulary() -> Vocabulary:
     )
 
 
-def write_corpus(count: int, directory: Path, seed: int = 0) -> list[Path]:
-    """Write count pages named gate-<id>.txt into directory; returns their paths."""
+def write_corpus(count: int, directory: Path, seed: int = 0, versions: int = 1) -> list[Path]:
+    """Write count responses into directory, each as one page named gate-<id>.txt, or as
+    versions dated pages named gate-<id>_<YYYY-MM-DD>.txt (the last is the one-version page);
+    returns their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     vocab = vocabulary()
     paths = []
     for index in range(count):
         evaluation_id = FIRST_ID + index
-        path = directory / f"gate-{evaluation_id}.txt"
-        path.write_text(page(evaluation_id, seed, vocab), encoding="utf-8")
-        paths.append(path)
+        if versions == 1:
+            dated = [(None, page(evaluation_id, seed, vocab))]
+        else:
+            dated = [
+                (day, text) for day, text in page_versions(evaluation_id, versions, seed, vocab)
+            ]
+        for day, text in dated:
+            path = directory / (f"gate-{evaluation_id}" + (f"_{day}" if day else "") + ".txt")
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
     return paths
 
 
 def page(evaluation_id: int, seed: int = 0, vocab: Vocabulary | None = None) -> str:
     """One management response page. Each page has its own random stream, so page i does not
     depend on how many pages come before it."""
-    rng = random.Random(f"{seed}:{evaluation_id}")
-    return _Page(rng, vocab or vocabulary()).render()
+    return _Page(_page_rng(evaluation_id, seed), vocab or vocabulary()).render()
+
+
+def page_versions(
+    evaluation_id: int, count: int, seed: int = 0, vocab: Vocabulary | None = None
+) -> list[tuple[date, str]]:
+    """count dated versions of one page, oldest first, the last being page(evaluation_id, seed):
+    statuses advance (Not Initiated -> Initiated -> Completed, or No Longer Applicable), some
+    deadlines slip, comments appear, now and then an action is added or dropped. The progress has
+    a random stream of its own, so the last version does not depend on count."""
+    page_ = _Page(_page_rng(evaluation_id, seed), vocab or vocabulary())
+    parts = page_.parts()
+    rng = random.Random(f"{seed}:{evaluation_id}:versions")
+    histories = _Progress(rng, page_, count).histories(parts)
+    days = _version_days(rng, count)
+    return [
+        (
+            days[k],
+            "\n".join(line for part in parts for line in _rendered(part, histories, k)) + "\n",
+        )
+        for k in range(count)
+    ]
+
+
+def _page_rng(evaluation_id: int, seed: int) -> random.Random:
+    return random.Random(f"{seed}:{evaluation_id}")
+
+
+def _rendered(part: str | _Action, histories: dict[int, list[list[_Action]]], k: int) -> list[str]:
+    """A page part as version k prints it: a line, or the actions printed in an action's place
+    (none before it was added; a neighbour dropped later after it)."""
+    if isinstance(part, str):
+        return [part]
+    return [str(action) for action in histories[id(part)][k]]
+
+
+def _version_days(rng: random.Random, count: int) -> list[date]:
+    """Observed days VERSION_MONTHS apart, the last one in the year before LAST_VERSION_DAY."""
+    last = LAST_VERSION_DAY.year * 12 + LAST_VERSION_DAY.month - 1 - rng.randint(0, 11)
+    months = [last - VERSION_MONTHS * (count - 1 - k) for k in range(count)]
+    return [date(m // 12, m % 12 + 1, rng.randint(1, 28)) for m in months]
 
 
 class _Page:
@@ -186,11 +255,15 @@ class _Page:
         self.country = rng.choice(COUNTRIES)
 
     def render(self) -> str:
+        return "\n".join(str(part) for part in self.parts()) + "\n"
+
+    def parts(self) -> list[str | _Action]:
+        """The page's lines, each key action as an _Action (its line is str(action))."""
         rng = self.rng
         layout = rng.choices(LAYOUTS, LAYOUT_WEIGHTS)[0]
         n_recs = max(1, min(9, round(rng.gauss(5, 1.6))))
         recs = [self.recommendation(n, layout) for n in range(1, n_recs + 1)]
-        return "\n".join([*self.header(layout), *(line for rec in recs for line in rec)]) + "\n"
+        return [*self.header(layout), *(part for rec in recs for part in rec)]
 
     # --- header --------------------------------------------------------------------------------
 
@@ -256,7 +329,7 @@ class _Page:
 
     # --- recommendations -----------------------------------------------------------------------
 
-    def recommendation(self, number: int, layout: str) -> list[str]:
+    def recommendation(self, number: int, layout: str) -> list[str | _Action]:
         rng = self.rng
         label = {
             "seed": f"Recommendation {number}: ",
@@ -272,7 +345,7 @@ class _Page:
         )
         prose = rng.choice(IMPLIED_CATEGORY) if not category else "UN-Women accepts this."
         prose += f" The office will {rng.choice(VERBS).lower()} {rng.choice(OBJECTS)}."
-        lines = [
+        lines: list[str | _Action] = [
             f"Recommendation: {label}{text}",
             f"Management Response: {prose}",
             "Description:",
@@ -295,9 +368,8 @@ class _Page:
 
     # --- key actions ---------------------------------------------------------------------------
 
-    def action(self, rec: int, number: int, style: str) -> str:
+    def action(self, rec: int, number: int, style: str) -> _Action:
         rng = self.rng
-        label = {"n)": f"{number}) ", "n.": f"{number}. ", "r.n": f"{rec}.{number} ", "": ""}[style]
         if rng.random() < FOREIGN_SHARE:
             text = rng.choice(FOREIGN_ACTIONS).format(country=self.country)
         else:
@@ -313,9 +385,11 @@ class _Page:
             if rng.random() < PAST_DEADLINE_SHARE
             else rng.randint(2026, 2031)
         )
-        deadline = f"{year}/{rng.randint(1, 12):02d}"
-        comment = f" {rng.choice(COMMENTS)}" if rng.random() < COMMENT_SHARE else ""
-        return f"{label}{text} {self.parties()} {deadline} {status}{comment}"
+        month = rng.randint(1, 12)
+        comment = rng.choice(COMMENTS) if rng.random() < COMMENT_SHARE else ""
+        return _Action(
+            rec, number, style, text, self.parties(), year * 12 + month - 1, status, comment
+        )
 
     def parties(self) -> str:
         rng = self.rng
@@ -330,3 +404,83 @@ class _Page:
         for name in names[1:]:
             joined += rng.choice(("; ", ", ", " and ", " with ", " in coordination with ")) + name
         return joined
+
+
+@dataclass(frozen=True)
+class _Action:
+    """One key action line of a page."""
+
+    rec: int
+    number: int
+    style: str  # the numbering: "n)", "n.", "r.n" or ""
+    text: str
+    parties: str
+    deadline: int  # months: year * 12 + month - 1
+    status: str
+    comment: str
+
+    def __str__(self) -> str:
+        label = {
+            "n)": f"{self.number}) ",
+            "n.": f"{self.number}. ",
+            "r.n": f"{self.rec}.{self.number} ",
+            "": "",
+        }[self.style]
+        year, month = divmod(self.deadline, 12)
+        comment = f" {self.comment}" if self.comment else ""
+        return f"{label}{self.text} {self.parties} {year}/{month + 1:02d} {self.status}{comment}"
+
+
+class _Progress:
+    """How each action of a page stood in each of count versions (the last as the page has it)."""
+
+    def __init__(self, rng: random.Random, page: _Page, count: int) -> None:
+        self.rng = rng
+        self.page = page
+        self.count = count
+
+    def histories(self, parts: list[str | _Action]) -> dict[int, list[list[_Action]]]:
+        """Key: id() of each action of parts; value: per version, the actions printed in its
+        place (none before it was added; a dropped neighbour after it)."""
+        actions = [part for part in parts if isinstance(part, _Action)]
+        out = {id(a): [[state] for state in self.states(a)] for a in actions}
+        last_of: dict[int, _Action] = {a.rec: a for a in actions}
+        for rec, last in last_of.items():
+            if self.count < 2 or sum(a.rec == rec for a in actions) < 2:
+                continue
+            change = self.rng.randint(1, self.count - 1)  # the first version with the change
+            roll = self.rng.random()
+            if roll < ADDED_SHARE:
+                for k in range(change):
+                    out[id(last)][k] = []
+            elif roll < ADDED_SHARE + DROPPED_SHARE:
+                dropped = self.page.action(rec, last.number + 1, last.style)
+                states = self.states(replace(dropped, status="Initiated", comment=""))
+                for k in range(change):
+                    out[id(last)][k].append(states[k])
+        return out
+
+    def states(self, action: _Action) -> list[_Action]:
+        """The action in each version, oldest first: statuses advance towards the last one, the
+        deadline may have been moved later once, a comment may appear late."""
+        rng, last = self.rng, self.count - 1
+        ladder = (*EARLIER_STATUSES.get(action.status, ()), action.status)
+        steps = [len(ladder) - 1] * self.count
+        for k in range(last - 1, -1, -1):
+            steps[k] = max(0, steps[k + 1] - (rng.random() < STATUS_STEP_SHARE))
+        slipped_at = rng.randint(1, last) if last and rng.random() < SLIP_SHARE else 0
+        slip = rng.choice(SLIP_MONTHS)
+        commented_from = (
+            rng.randint(1, last)
+            if last and action.comment and rng.random() < LATE_COMMENT_SHARE
+            else 0
+        )
+        return [
+            replace(
+                action,
+                status=ladder[steps[k]],
+                deadline=action.deadline - (slip if k < slipped_at else 0),
+                comment=action.comment if k >= commented_from else "",
+            )
+            for k in range(self.count)
+        ]

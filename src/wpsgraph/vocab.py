@@ -42,6 +42,9 @@ class WPS(DefinedNamespace):
     Partner: URIRef
     KnowledgeProduct: URIRef
     EvaluationGraph: URIRef
+    SourceVersion: URIRef
+    ActionObservation: URIRef
+    HistoryGraph: URIRef
     LinkedGraph: URIRef
     ExternalIdentifier: URIRef
     WikidataItem: URIRef
@@ -55,6 +58,7 @@ class WPS(DefinedNamespace):
     OperatingPrinciple: URIRef
     OrganizationalPriority: URIRef
     UNEGCriterion: URIRef
+    ObservedDateSource: URIRef
     PartySeparation: URIRef
     # object properties
     respondsTo: URIRef
@@ -75,6 +79,11 @@ class WPS(DefinedNamespace):
     supportingUnit: URIRef
     status: URIRef
     mentions: URIRef
+    versionOf: URIRef
+    observedAction: URIRef
+    observedIn: URIRef
+    observedStatus: URIRef
+    observedDateSource: URIRef
     partySeparation: URIRef
     externalIdentifier: URIRef
     # datatype properties
@@ -97,6 +106,14 @@ class WPS(DefinedNamespace):
     truncated: URIRef
     sourceFile: URIRef
     sourceSha256: URIRef
+    observedDate: URIRef
+    observedDeadline: URIRef
+    observedComments: URIRef
+    recommendationNumber: URIRef
+    actionNumber: URIRef
+    firstObserved: URIRef
+    statusSince: URIRef
+    deadlineMovedFrom: URIRef
     slug: URIRef
     acronym: URIRef
 
