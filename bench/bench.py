@@ -30,12 +30,18 @@ from rdflib import Dataset, URIRef
 
 from wpsgraph.queries import bind_parameters, canned_results, discover, run_canned
 from wpsgraph.store import open_store
-from wpsgraph.synth import write_corpus
+from wpsgraph.synth import FIRST_ID, write_corpus
 from wpsgraph.validate import validate_graph_pyshacl, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 WPSGRAPH = [sys.executable, "-m", "wpsgraph"]
-PARAMETERS = {"overdue-actions": {"as_of": "2025-06-30"}, "search": {"text": "roster"}}
+# What a reader asks: overdue as of a fixed day, a word, the first synthetic evaluation's history.
+PARAMETERS = {
+    "overdue-actions": {"as_of": "2025-06-30"},
+    "search": {"text": "roster"},
+    "stale-actions": {"months": "12"},
+    "status-history": {"evaluation": str(FIRST_ID)},
+}
 # Runs a command and prints the peak RSS (KiB) of its largest process on the last stderr line.
 _MEASURED = (
     "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "

@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from bench import WPSGRAPH, du_mib, measured, run_sizes
+from bench import PARAMETERS, WPSGRAPH, du_mib, measured, run_sizes
 from serve_bench import canned_csv, serving
 
 from wpsgraph.queries import canned_results, discover
@@ -39,15 +39,10 @@ from wpsgraph.synth import FIRST_ID, write_corpus
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY_QUERIES = ("deadline-slippage", "status-history", "time-to-completion", "stale-actions")
 SERVE_TIMEOUT_S = 60.0
-# Parameters that ask what a reader asks: one evaluation's history; overdue as of a fixed day.
-PARAMETERS = {
-    "overdue-actions": {"as_of": "2025-06-30"},
-    "search": {"text": "roster"},
-    "stale-actions": {"months": "12"},
-}
 
 
 def parameters(name: str, n: int) -> dict[str, str]:
+    """bench's parameters, but the history of an evaluation in the middle of the corpus."""
     if name == "status-history":
         return {"evaluation": str(FIRST_ID + n // 2)}
     return PARAMETERS.get(name, {})

@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bench import PARAMETERS
 from SPARQLWrapper import CSV, POST, SPARQLWrapper
 
 from wpsgraph.queries import CannedQuery, discover
 from wpsgraph.serve.page import tab_text
 
 WPSGRAPH = [sys.executable, "-m", "wpsgraph"]
-PARAMETERS = {"overdue-actions": {"as_of": "2025-06-30"}, "search": {"text": "roster"}}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CLIENT_TIMEOUT_S = 120
 TODAY = date(2026, 11, 30)
