@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
+from SPARQLWrapper import SPARQLWrapper
 
 from tests.conftest import SEED, SEED_EVALUATION, SEED_OBSERVED
 from wpsgraph.errors import QueryError
@@ -671,3 +672,14 @@ def test_response_categories_counts_recommendations_with_no_stated_category(
         assert rows(store, "response-categories") == [
             ("https://w3id.org/wpsgraph/eval/unwomen/gate-90003", "90003", "", "(none stated)", "2")
         ]
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_sparqlwrapper_sends_every_canned_query_as_a_query(name: str) -> None:
+    """SPARQLWrapper, the client notebooks use, guesses the form from the text, header comments
+    included (it strips only every other comment line): a word such as 'load' or 'moved' in a
+    header would make it send the query to the update endpoint. Regression: four did."""
+    client = SPARQLWrapper("http://127.0.0.1:9/sparql")
+    client.setQuery(QUERIES[name].sparql)
+    assert client.queryType == "SELECT"
+    assert not client.isSparqlUpdateRequest()
