@@ -10,16 +10,20 @@ With --on-disk the zygote holds nothing: each worker opens the store read-only i
 from __future__ import annotations
 
 import gc
+import io
 import json
 import logging
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import NoReturn
 
 from wpsgraph.errors import StoreError, WpsGraphError
 from wpsgraph.queries import check_read_only, discover
@@ -32,6 +36,9 @@ from wpsgraph.store import OxigraphStore
 log = logging.getLogger("wpsgraph.serve")
 CONTROL_MESSAGE_SIZE = 4096
 _PROGRESS_STEPS = 10  # progress reports while reading the store
+_CHUNK_BYTES = 2**20  # read from the reader's pipe at a time
+_AHEAD_BYTES = 256 * 2**20  # read ahead of the engine, at most
+_AHEAD_WAIT_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -124,23 +131,67 @@ def _read_into_memory(directory: Path, control: socket.socket) -> OxigraphStore:
 
 
 class _ProgressReader:
-    """The reader's output as the engine reads it, with progress reports to the server."""
+    """The reader's output as the engine reads it, with progress reports to the server.
 
-    def __init__(self, stream: IO[bytes], total: int, control: socket.socket) -> None:
+    A thread drains the pipe while the engine parses: the engine reads a few KiB at a time and
+    stops reading while it indexes a batch, which left the reader process (the slower side:
+    decoding RocksDB) waiting on a full pipe; reading ahead took the start at N=10,000 from 27
+    to 23 s. What is held ahead is bounded by polling rather than a blocking queue, because
+    waking a thread through a condition waits a GIL switch interval while the engine holds the
+    GIL (4 s at N=10,000). The thread ends with the stream, before any fork."""
+
+    def __init__(self, stream: io.BufferedReader, total: int, control: socket.socket) -> None:
         self._stream = stream
         self._total = total
         self._control = control
-        self._read = 0
-        self._reported = 0
-        self._step = max(1, total // _PROGRESS_STEPS)
+        self._chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self._chunk = b""
+        self._offset = 0
+        self._ended = False
+        self._queued = self._taken = 0  # bytes; each written by one thread only
+        self._failure: OSError | None = None
+        self._drainer = threading.Thread(target=self._drain, name="store-reader", daemon=True)
+        self._drainer.start()
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(size)
-        self._read += chunk.count(b"\n")
-        if self._read >= self._reported + self._step or (not chunk and self._read > self._reported):
-            self._reported = self._read
-            send_control(self._control, {"progress": [min(self._read, self._total), self._total]})
-        return chunk
+        if self._offset >= len(self._chunk):
+            if self._ended:
+                return b""
+            self._chunk, self._offset = self._chunks.get(), 0
+            self._taken += len(self._chunk)
+            if not self._chunk:
+                self._ended = True
+                self._drainer.join()
+                if self._failure is not None:
+                    raise self._failure
+                return b""
+        end = len(self._chunk) if size < 0 else self._offset + size
+        data = self._chunk[self._offset : end]
+        self._offset += len(data)
+        return data
+
+    def _drain(self) -> None:
+        lines = reported = 0
+        step = max(1, self._total // _PROGRESS_STEPS)
+        try:
+            while chunk := self._stream.read1(_CHUNK_BYTES):
+                while self._queued - self._taken >= _AHEAD_BYTES:
+                    time.sleep(_AHEAD_WAIT_S)
+                self._chunks.put(chunk)
+                self._queued += len(chunk)
+                lines += chunk.count(b"\n")
+                if lines >= reported + step:
+                    reported = lines
+                    self._progress(lines)
+            if lines > reported:
+                self._progress(lines)
+        except OSError as exc:
+            self._failure = exc
+        finally:
+            self._chunks.put(b"")  # the end, after the last report: the engine goes on from here
+
+    def _progress(self, lines: int) -> None:
+        send_control(self._control, {"progress": [min(lines, self._total), self._total]})
 
 
 def _fork_on_request(control: socket.socket, prepared: _Prepared) -> None:
