@@ -10,7 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
-from tests.serving import get
+from tests.serving import TEST_LIMITS, get, wait_until
+from wpsgraph.serve.server import ServeOptions, Server
 
 START_TIMEOUT_S = 60
 
@@ -108,3 +109,25 @@ def test_bad_options_are_refused_by_the_parser(seed_store_dir: Path) -> None:
         result = run_failing("--store", str(seed_store_dir), *args)
         assert result.returncode == 2
         assert "expected" in result.stderr
+
+
+def test_close_holds_when_the_loop_runs_its_request_before_the_trigger_is_written(
+    seed_store_dir: Path,
+) -> None:
+    """The loop can be woken by an earlier pull and run close's request while pull_trigger has
+    yet to write its byte: that write must still find the trigger open."""
+    server = Server(ServeOptions(store=seed_store_dir, port=0, limits=TEST_LIMITS))
+    loop = threading.Thread(target=server.serve_forever, daemon=True)
+    loop.start()
+    trigger = server._server.trigger
+    write_byte = trigger._physical_pull
+
+    def loop_first() -> None:
+        write_byte()  # wakes the loop, which runs the queued request at once
+        wait_until(lambda: not trigger.thunks)
+        write_byte()  # pull_trigger's own write comes only now
+
+    trigger._physical_pull = loop_first
+    server.close()
+    loop.join(timeout=10)
+    assert not loop.is_alive()

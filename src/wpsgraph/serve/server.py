@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from waitress import wasyncore
 from waitress.server import create_server
 
 from wpsgraph.errors import WpsGraphError
@@ -106,14 +105,26 @@ class Server:
         loop = self._loop
         if loop is not None and loop is not threading.current_thread() and loop.is_alive():
             # Closing sockets under a loop that selects on them fails in that loop: let the
-            # loop close them itself, and so end.
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+            # loop close the connections itself, and so end. The listener and the trigger are
+            # closed after the loop: the loop may run the thunk as soon as it is queued (woken
+            # by an earlier pull), before pull_trigger has written to the trigger.
+            self._server.trigger.pull_trigger(self._close_connections)
             loop.join(timeout=_CLOSE_TIMEOUT_S)
             self._server.task_dispatcher.shutdown()
+            self._server.close()
         else:
             self._server.close()
         self.pool.close()
         self._remove_docs()
+
+    def _close_connections(self) -> None:
+        """In the loop: close every connection; the listener and the trigger only leave the map
+        (waitress's close of the listener closes the trigger too)."""
+        for dispatcher in list(self._connections.values()):
+            if dispatcher is self._server or dispatcher is self._server.trigger:
+                dispatcher.del_channel()
+            else:
+                dispatcher.close()
 
     def _ontology_docs(self, options: ServeOptions) -> Path | None:
         if options.ontology_docs is not None:
