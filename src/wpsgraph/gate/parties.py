@@ -515,7 +515,7 @@ def split_parties(
 
     after_sentence = [c for c in chains if _ends_sentence(_text_before(body, c.start))]
     if after_sentence:
-        return _register_split(body, end, _longest(after_sentence), register, [])
+        return _register_split(body, end, _longest(after_sentence), register, line, [])
     tokens = _tokens(body[:end])
     starts = {t.start: i for i, t in enumerate(tokens)}
     after_prose = [
@@ -530,7 +530,7 @@ def split_parties(
             "no sentence boundary before the responsible parties; split before the known "
             f"names '{body[known.start : end]}'",
         )
-        return _register_split(body, end, known, register, [warning])
+        return _register_split(body, end, known, register, line, [warning])
 
     reader = _Reader(body, tokens, register)
     repeated = page.start(tokens)
@@ -626,20 +626,28 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _register_split(
-    body: str, end: int, chain: _Chain, register: Register, warnings: list[ParseWarning]
+    body: str, end: int, chain: _Chain, register: Register, line: int, warnings: list[ParseWarning]
 ) -> Split:
     text_end = len(_text_before(body, chain.start))
-    refs = []
-    role = Role.LEAD
-    for i, (start, stop) in enumerate(chain.spans):
-        if i and _SUPPORTING_CONNECTIVE.search(chain.separators[i - 1]):
-            role = Role.SUPPORTING
-        printed = body[start:stop].strip()
-        refs.append(PartyRef(printed, register.resolve(printed), role))
+    parties, unknown = _parties(body, _chain_column(chain), register, line)
     return Split(
         text=body[:text_end].strip(),
         responsible_text=body[text_end:end].strip(),
-        parties=refs,
+        parties=parties,
         separation=Separation.REGISTER,
-        warnings=warnings,
+        warnings=warnings + unknown,  # unknown stays empty: every name of a chain is known
     )
+
+
+def _chain_column(chain: _Chain) -> _Column:
+    """The chain read as a column, so that _parties gives its names their roles."""
+    return _Column(
+        [_Name(start, stop) for start, stop in chain.spans],
+        [_chain_separator(printed) for printed in chain.separators],
+    )
+
+
+def _chain_separator(printed: str) -> _Separator:
+    """A separator as printed (", and the "), read as _separator_at reads it from tokens."""
+    supporting = bool(_SUPPORTING_CONNECTIVE.search(printed))
+    return _Separator(len(_TOKEN.findall(printed)), supporting, supporting or ";" in printed)
