@@ -109,6 +109,8 @@ _LINK_WORDS = _words("""
     el la los las un una de del con y o al en para por entre sobre hacia como incluyendo
     le les l' une du des d' avec et ou à au aux pour par dans sur vers comme
     """)
+# Small words a shared ending of the page may start with before its name (_trimmed_tail).
+_SMALL_WORDS = _LINK_WORDS | _CONNECTORS
 _SENTENCE_END_CHARS = ".!?:)\"'”’"
 _MAX_NAME_WORDS = 8  # a name longer than this is prose
 _MAX_COLUMN_TOKENS = 32  # the name-shape rule looks no further back than this (words and , ; /)
@@ -186,9 +188,10 @@ class _Token(NamedTuple):  # a tuple, its tests worked out once: lines are cut i
         letters = [ch for ch in self.core.removesuffix("s") if ch.isalpha()]
         return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
-    @property
-    def ends_sentence(self) -> bool:
-        return self.text[-1] in _SENTENCE_END_CHARS
+
+def _ends_sentence(text: str) -> bool:
+    """Whether text (a word, or the text before a column) ends where a sentence may."""
+    return bool(text) and text[-1] in _SENTENCE_END_CHARS
 
 
 def _token(text: str, start: int = 0, end: int = 0) -> _Token:
@@ -374,7 +377,7 @@ def split_column(column: str, register: Register, line: int) -> Split:
     """The parties of a responsible column printed in its own table cell: names read as in any
     column, or the whole cell as one party the register does not know."""
     body = column.strip()
-    end = len(body) - 1 if body.endswith(".") else len(body)
+    end = len(_without_full_stop(body))
     if not body[:end].strip():
         return Split(
             "",
@@ -465,11 +468,11 @@ def _trimmed_tail(common: tuple[str, ...]) -> tuple[str, ...]:
     end, without leading separators and small words; () when it holds no name."""
     words = list(common)
     for i in range(len(words) - 1, -1, -1):
-        if words[i][-1] in _SENTENCE_END_CHARS:
+        if _ends_sentence(words[i]):
             words = words[i + 1 :]
             break
     tokens = _tokens(" ".join(words))
-    while tokens and (tokens[0].is_punctuation or tokens[0].lower in _LINK_WORDS | _CONNECTORS):
+    while tokens and (tokens[0].is_punctuation or tokens[0].lower in _SMALL_WORDS):
         tokens = tokens[1:]
     if not tokens or sum(not t.is_punctuation for t in tokens) > _MAX_NAME_WORDS:
         return ()
@@ -492,7 +495,7 @@ def _context_before(tokens: list[_Token], i: int) -> _Context:
 
 def _context_after(previous: _Token) -> _Context:
     """What a word says about a name that would start right after it."""
-    if previous.ends_sentence:
+    if _ends_sentence(previous.text):
         return _Context.PROSE
     if previous.is_punctuation or previous.lower in _LINK_WORDS:
         return _Context.BOUND
@@ -510,7 +513,7 @@ def split_parties(
     by the first rule that applies (see the module docstring)."""
     body = before_deadline.strip()
     # A full stop after the last party closes the column; it is not part of a name.
-    end = len(body) - 1 if body.endswith(".") else len(body)
+    end = len(_without_full_stop(body))
     chains = list(_chains_ending_at(body, end, register, depth=0))
 
     after_sentence = [c for c in chains if _ends_sentence(_text_before(body, c.start))]
@@ -619,10 +622,6 @@ def _text_before(body: str, start: int) -> str:
     head = body[:start]
     article = _ARTICLE_BEFORE.search(head, max(0, start - _SEPARATOR_REACH))
     return (head[: article.start()] if article else head).rstrip()
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(text) and text[-1] in _SENTENCE_END_CHARS
 
 
 def _register_split(
