@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from wpsgraph.gate.lines import Line
+from wpsgraph.gate.lines import Line, join_text
 
 _HTML_START = re.compile(
     r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b)", re.I | re.S
@@ -65,6 +65,7 @@ _CELL = frozenset({"td", "th"})
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 _SKIPPED = frozenset({"script", "style", "head", "noscript", "template", "nav", "footer"})
 _SPACES = re.compile(r"[^\S\n]+")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def looks_like_html(text: str) -> bool:
@@ -83,8 +84,7 @@ def html_lines(text: str) -> list[Line]:
 
 def _clean(text: str) -> str:
     """Single spaces; the line breaks a cell's own blocks made are kept, blank ones dropped."""
-    parts = (_SPACES.sub(" ", part).strip() for part in text.split("\n"))
-    return "\n".join(part for part in parts if part)
+    return join_text([_SPACES.sub(" ", part) for part in text.split("\n")])
 
 
 class _TextCollector(HTMLParser):
@@ -179,7 +179,7 @@ class _TextCollector(HTMLParser):
         self._row_line = 0
 
     def _break(self) -> None:
-        text = " ".join(_clean("".join(self._current)).split("\n"))
+        text = _WHITESPACE.sub(" ", "".join(self._current)).strip()  # a block is one line
         if text:
             self._lines.append(Line(self._current_line, text))
         self._current = []
