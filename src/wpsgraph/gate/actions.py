@@ -98,8 +98,10 @@ def read_actions(lines: list[Line], *, at_end_of_page: bool, recommendation: int
     the last action is not part of it.
     """
     marker = any(_NO_ACTIONS.match(line.stripped) for line in lines)
-    if any(line.cells for line in lines) or any(line.stripped.startswith("|") for line in lines):
-        raw, warnings, leftover = _table_actions(lines, recommendation)
+    if any(line.cells for line in lines):
+        raw, warnings, leftover = _table_actions(*_html_rows(lines), recommendation)
+    elif any(line.stripped.startswith("|") for line in lines):
+        raw, warnings, leftover = _table_actions(*_pipe_rows(lines), recommendation)
     else:
         raw, warnings, leftover = _text_actions(lines, recommendation)
     if leftover is not None:
@@ -142,9 +144,9 @@ def _shown(line: Line) -> str:
 
 
 def _trailing(lines: list[Line], what: str) -> list[ParseWarning]:
-    """Lines after the last key action: the site's footer is dropped quietly, anything else
-    with a warning (it is not an action, and the page was not cut in it)."""
-    kept = [line for line in without_site_footer(lines) if line.stripped]
+    """Lines after the last key action, the site's footer already dropped: any text left gets
+    a warning (it is not an action, and the page was not cut in it)."""
+    kept = [line for line in lines if line.stripped]
     if not kept:
         return []
     return [
@@ -223,16 +225,13 @@ class _Cell:
 
 
 def _table_actions(
-    lines: list[Line], recommendation: int
+    rows: list[list[_Cell]], after: list[Line], recommendation: int
 ) -> tuple[list[RawAction], list[ParseWarning], Line | None]:
-    """Rows of "text | responsible | deadline | status | comments"; a header row names the
-    columns (the text column's header may be missing or empty), else they are taken in that
-    order. Only the deadline and status cells give the deadline: a date in a comment never does.
+    """Rows of "text | responsible | deadline | status | comments" (HTML or pipe table, and the
+    lines after it); a header row names the columns (the text column's header may be missing or
+    empty), else they are taken in that order. Only the deadline and status cells give the
+    deadline: a date in a comment never does.
     """
-    if any(line.cells for line in lines):
-        rows, after = _html_rows(lines)
-    else:
-        rows, after = _pipe_rows(lines)
     columns, rows = _columns(rows)
     items: list[RawAction] = []
     warnings: list[ParseWarning] = []
@@ -245,7 +244,8 @@ def _table_actions(
             leftover = cells[0].line
         else:
             warnings.append(_incomplete(cells[0].line, len(items) + 1, False, recommendation))
-    return items, warnings + _trailing(after, "a row of the key actions table"), leftover
+    trailing = _trailing(without_site_footer(after), "a row of the key actions table")
+    return items, warnings + trailing, leftover
 
 
 def _html_rows(lines: list[Line]) -> tuple[list[list[_Cell]], list[Line]]:
