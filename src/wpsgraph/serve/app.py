@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote
 from wpsgraph.queries import PAGING, CannedQuery, Parameter
 from wpsgraph.serve.html import page
 from wpsgraph.serve.limits import Limits
-from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, NotAcceptable, choose
+from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, choose
 from wpsgraph.serve.page import STATIC_DIR, query_page
 from wpsgraph.serve.pool import QueryPool
 from wpsgraph.serve.reply import TEXT, HttpError, Reply, text_reply
@@ -80,8 +80,6 @@ class Application:
             reply = self.route(environ)
         except HttpError as exc:
             reply = exc.reply()
-        except NotAcceptable as exc:
-            reply = text_reply(406, str(exc))
         except Exception:
             log.exception("failed on %s %s", environ["REQUEST_METHOD"], environ.get("PATH_INFO"))
             reply = text_reply(500, "internal error in wpsgraph (logged by the server)")

@@ -22,7 +22,6 @@ from wpsgraph.serve.negotiation import (
     JSONLD,
     RESULTS,
     Format,
-    NotAcceptable,
     choose,
 )
 from wpsgraph.serve.reply import HttpError, Reply, text_reply
@@ -102,8 +101,6 @@ class Engine:
             return operations[request["op"]](request)
         except HttpError as exc:
             return exc.reply()
-        except NotAcceptable as exc:
-            return text_reply(406, str(exc))
         except QueryError as exc:
             return text_reply(400, str(exc))
         except StoreError as exc:
