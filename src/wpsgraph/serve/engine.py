@@ -4,14 +4,14 @@ answer, within the result cap. Everything here runs in a worker process, under t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
 from rdflib import URIRef
 
 from wpsgraph.errors import QueryError, StoreError
 from wpsgraph.jsonld import write_document
-from wpsgraph.queries import CannedQuery, canned_results, check_read_only
+from wpsgraph.queries import CannedQuery, canned_results, check_read_only, require_held
 from wpsgraph.serve import describe
 from wpsgraph.serve.negotiation import (
     CSV,
@@ -74,15 +74,14 @@ class Engine:
     def __init__(
         self,
         store: OxigraphStore,
-        named_graphs: Sequence[URIRef],
+        named_graphs: Collection[URIRef],
         queries: Mapping[str, CannedQuery],
         max_result_bytes: int,
         services: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.services = tuple(services)
-        self.named_graphs = list(named_graphs)
-        self._held = set(named_graphs)
+        self.held_graphs = frozenset(named_graphs)
         self.queries = queries
         self.cap = max_result_bytes
         # rdflib's parser takes 15-50 ms per canned query: the same text (a query page tab, a
@@ -155,7 +154,7 @@ class Engine:
         if iri is None:
             out = self._written(fmt, lambda o: self.store.write_results(_UNION, o, fmt.name))
             return self._reply(fmt, out.data)
-        if URIRef(iri) not in self._held:
+        if URIRef(iri) not in self.held_graphs:
             raise HttpError(404, f"the store holds no graph <{iri}>")
         bindings = {"graph": URIRef(iri)}
         out = self._written(
@@ -175,15 +174,11 @@ class Engine:
         return compacted
 
     def _check_read_only(self, text: str) -> str:
-        return check_read_only(text, self.named_graphs, self.services)
+        return check_read_only(text, self.held_graphs, self.services)
 
     def _held_graphs(self, iris: list[str], parameter: str) -> tuple[URIRef, ...]:
         for iri in iris:
-            if URIRef(iri) not in self._held:
-                raise QueryError(
-                    f"{parameter} <{iri}> is refused: the store holds no such graph and "
-                    "remote datasets are never fetched"
-                )
+            require_held(iri, self.held_graphs, parameter)
         return tuple(URIRef(i) for i in iris)
 
     def _reply(self, fmt: Format, body: bytes | bytearray) -> Reply:

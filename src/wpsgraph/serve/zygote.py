@@ -99,7 +99,7 @@ def _prepare(config: ZygoteConfig, control: socket.socket) -> _Prepared:
     else:
         store = _read_into_memory(Path(config.store), control)
         engine = _engine(store, config)
-        summary = {"quads": len(store), "graphs": len(engine.named_graphs)}
+        summary = {"quads": len(store), "graphs": len(engine.held_graphs)}
     # Objects made so far live as long as the zygote: keep the collector off their pages, so
     # that the workers' copies stay shared.
     gc.freeze()
