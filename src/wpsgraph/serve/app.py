@@ -215,18 +215,9 @@ class Application:
         if name not in self.queries:
             raise HttpError(404, f"no canned query '{name}'; the list is at /queries")
         params = _query_string(environ)
-        fmt = _single(params, "format")
-        params.pop("format", None)
-        given = {key: _single(params, key) for key in params}
-        return self.pool.run(
-            {
-                "op": "canned",
-                "name": name,
-                "params": given,
-                "accept": environ.get("HTTP_ACCEPT"),
-                "format": fmt,
-            }
-        )
+        request = _request(environ, params, "canned", name=name)  # format= checked first
+        request["params"] = {key: _single(params, key) for key in params if key != "format"}
+        return self.pool.run(request)
 
     def describe(self, environ: Environ, path: str) -> Reply:
         iri = BASE + quote(path.removeprefix("/"), safe=_PATH_SAFE)
