@@ -168,8 +168,7 @@ class Application:
                 f"a POST to /sparql is {_FORM} (query=...) or application/sparql-query, "
                 f"not '{media_type or 'without a type'}'",
             )
-        # Percent-encoding can triple a query's length in a form.
-        body = _read_body(environ, 3 * self.limits.max_query_bytes + 1024)
+        body = _read_body(environ, self.limits.max_body_bytes)
         if media_type == _FORM:
             form = parse_qs(body, keep_blank_values=True, max_num_fields=_MAX_FIELDS)
             for key, values in form.items():
