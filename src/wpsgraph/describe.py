@@ -17,9 +17,8 @@ from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, HISTORY_SUBSET, VOCABULAR
 from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.resources import ontology_graph, ontology_iri
 from wpsgraph.store import SelectResult, Store
-from wpsgraph.vocab import BASE, PREFIXES, WPS, bind_prefixes
+from wpsgraph.vocab import BASE, PREFIXES, TITLE, WPS, bind_prefixes
 
-TITLE = "wpsgraph: Women, Peace and Security commitments"
 DESCRIPTION = (
     "Management responses to evaluations (recommendations, whether they are accepted, and the "
     "key actions promised, with responsible units, deadlines and status) as linked data, one "

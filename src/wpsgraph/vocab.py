@@ -22,6 +22,9 @@ from rdflib.namespace import (
 )
 
 BASE = "https://w3id.org/wpsgraph/"
+# The dataset's title: here, not in describe.py, so that the server names it without importing
+# what describes the store.
+TITLE = "wpsgraph: Women, Peace and Security commitments"
 WPS_NS = BASE + "ontology#"
 
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote
 from wpsgraph.queries import PAGING, CannedQuery, Parameter
 from wpsgraph.serve.html import page
 from wpsgraph.serve.limits import Limits
-from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, NotAcceptable, choose
+from wpsgraph.serve.negotiation import DESCRIPTIONS, HTML, LISTING, choose
 from wpsgraph.serve.page import STATIC_DIR, query_page
 from wpsgraph.serve.pool import QueryPool
 from wpsgraph.serve.reply import TEXT, HttpError, Reply, text_reply
@@ -80,8 +80,6 @@ class Application:
             reply = self.route(environ)
         except HttpError as exc:
             reply = exc.reply()
-        except NotAcceptable as exc:
-            reply = text_reply(406, str(exc))
         except Exception:
             log.exception("failed on %s %s", environ["REQUEST_METHOD"], environ.get("PATH_INFO"))
             reply = text_reply(500, "internal error in wpsgraph (logged by the server)")
@@ -170,8 +168,7 @@ class Application:
                 f"a POST to /sparql is {_FORM} (query=...) or application/sparql-query, "
                 f"not '{media_type or 'without a type'}'",
             )
-        # Percent-encoding can triple a query's length in a form.
-        body = _read_body(environ, 3 * self.limits.max_query_bytes + 1024)
+        body = _read_body(environ, self.limits.max_body_bytes)
         if media_type == _FORM:
             form = parse_qs(body, keep_blank_values=True, max_num_fields=_MAX_FIELDS)
             for key, values in form.items():
@@ -217,18 +214,9 @@ class Application:
         if name not in self.queries:
             raise HttpError(404, f"no canned query '{name}'; the list is at /queries")
         params = _query_string(environ)
-        fmt = _single(params, "format")
-        params.pop("format", None)
-        given = {key: _single(params, key) for key in params}
-        return self.pool.run(
-            {
-                "op": "canned",
-                "name": name,
-                "params": given,
-                "accept": environ.get("HTTP_ACCEPT"),
-                "format": fmt,
-            }
-        )
+        request = _request(environ, params, "canned", name=name)  # format= checked first
+        request["params"] = {key: _single(params, key) for key in params if key != "format"}
+        return self.pool.run(request)
 
     def describe(self, environ: Environ, path: str) -> Reply:
         iri = BASE + quote(path.removeprefix("/"), safe=_PATH_SAFE)

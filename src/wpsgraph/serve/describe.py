@@ -15,15 +15,13 @@ from rdflib.namespace import RDF
 from wpsgraph.formats import compact_iri
 from wpsgraph.serve.html import link, page
 from wpsgraph.store import OxigraphStore, SelectResult, Term
-from wpsgraph.vocab import WPS
+from wpsgraph.vocab import PREFIXES, WPS
 
 INCOMING_SHOWN = 100
-_PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-"""
+_PREFIXES = "".join(
+    f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n"
+    for prefix in ("skos", "rdfs", "dcterms", "prov", "wps")
+)
 # ?node is substituted by the store; terms of a hash namespace (ontology#KeyAction) are
 # described by their document (ontology), looked for in the graphs that describe it.
 DESCRIPTION = """DESCRIBE ?node ?term WHERE {

@@ -20,3 +20,8 @@ class Limits:
     queue: int = 16  # requests that may wait for a worker; beyond them, 503 with Retry-After
     max_query_bytes: int = 100_000  # then 413
     max_result_bytes: int = 128 * 2**20  # then 422
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The request body read at most: percent-encoding can triple a query's length in a form."""
+        return 3 * self.max_query_bytes + 1024

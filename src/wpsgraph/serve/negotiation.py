@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wpsgraph.errors import WpsGraphError
+from wpsgraph.serve.reply import HttpError
 
 
-class NotAcceptable(WpsGraphError):
+class NotAcceptable(HttpError):
     """Nothing the client accepts can be written for this answer (HTTP 406)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(406, message)
 
 
 @dataclass(frozen=True)

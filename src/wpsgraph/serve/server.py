@@ -85,7 +85,7 @@ class Server:
             threads=limits.workers + limits.queue + _SPARE_THREADS,
             connection_limit=4 * (limits.workers + limits.queue + _SPARE_THREADS),
             channel_timeout=_IDLE_CONNECTION_S,
-            max_request_body_size=3 * limits.max_query_bytes + 1024,
+            max_request_body_size=limits.max_body_bytes,
             ident="wpsgraph",
         )
         self.port = listener.getsockname()[1]

@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from wpsgraph.serve.limits import Limits
-from wpsgraph.vocab import bind_prefixes
+from wpsgraph.vocab import TITLE, bind_prefixes
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -41,7 +41,7 @@ def service_description(endpoint: str, limits: Limits) -> Graph:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
-    graph.add((service, DCTERMS.title, Literal("wpsgraph: Women, Peace and Security commitments")))
+    graph.add((service, DCTERMS.title, Literal(TITLE)))
     graph.add((service, RDFS.comment, Literal(_limits_text(limits))))
     return graph
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from wpsgraph.errors import StoreError, WpsGraphError
-from wpsgraph.queries import check_read_only, discover
+from wpsgraph.queries import CannedQuery, check_read_only, discover
 from wpsgraph.serve.engine import Engine
 from wpsgraph.serve.reader import QUADS_HEADER
 from wpsgraph.serve.reply import text_reply
@@ -82,32 +82,34 @@ class _Prepared:
     config: ZygoteConfig
     engine: Engine | None  # None when each worker opens the store on disk itself
     summary: dict[str, int]
+    queries: dict[str, CannedQuery]  # read once here: a worker on disk does not re-read them
 
     def worker_engine(self) -> Engine:
         if self.engine is not None:
             return self.engine
         store = OxigraphStore.open(Path(self.config.store), read_only=True)
-        return _engine(store, self.config)
+        return _engine(store, self.config, self.queries)
 
 
 def _prepare(config: ZygoteConfig, control: socket.socket) -> _Prepared:
     # Imported and built here once, so that no worker pays for rdflib's SPARQL grammar.
     check_read_only("ASK {}", [])
+    queries = discover()
     if config.on_disk:
         engine = None
         summary = {"quads": 0, "graphs": 0}
     else:
         store = _read_into_memory(Path(config.store), control)
-        engine = _engine(store, config)
-        summary = {"quads": len(store), "graphs": len(engine.named_graphs)}
+        engine = _engine(store, config, queries)
+        summary = {"quads": len(store), "graphs": len(engine.held_graphs)}
     # Objects made so far live as long as the zygote: keep the collector off their pages, so
     # that the workers' copies stay shared.
     gc.freeze()
-    return _Prepared(config, engine, summary)
+    return _Prepared(config, engine, summary, queries)
 
 
-def _engine(store: OxigraphStore, config: ZygoteConfig) -> Engine:
-    return Engine(store, store.named_graphs(), discover(), config.max_result_bytes, config.services)
+def _engine(store: OxigraphStore, config: ZygoteConfig, queries: dict[str, CannedQuery]) -> Engine:
+    return Engine(store, store.named_graphs(), queries, config.max_result_bytes, config.services)
 
 
 def _read_into_memory(directory: Path, control: socket.socket) -> OxigraphStore:
