@@ -157,11 +157,7 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file's graph; raises SourceError/WpsGraphError to
     reject it. No history: the source has no observed date here."""
-    emitted = _emit(_read_source(path, options, None), options)
-    context = local_register_graphs(options.register_files)
-    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
-        emitted.graph_iri
-    ]
+    return _validated(_read_source(path, options, None), options)
 
 
 @dataclass
@@ -196,6 +192,15 @@ def _emit(source: _Source, options: LoadOptions) -> Emitted:
     emitted = emit_evaluation(source.parsed.response, source.info, register, _concepts())
     emitted.warnings[:0] = source.parsed.warnings
     return emitted
+
+
+def _validated(source: _Source, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
+    """The source's full graph, validated on its own (with the local register's actors)."""
+    emitted = _emit(source, options)
+    context = local_register_graphs(options.register_files)
+    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
+        emitted.graph_iri
+    ]
 
 
 def _emit_version(source: _Source, options: LoadOptions) -> EmittedVersion:
@@ -299,9 +304,7 @@ def _current(options: LoadOptions, loaded_at: datetime, item: Prepared) -> Prepa
     if item.version is None or source.info.sha256 != item.version.sha256:
         error = f"{source.path}: the file changed while it was being loaded"
         return Prepared(FileReport(source.path, Outcome.REJECTED, error=error))
-    emitted = _emit(source, options)
-    context = local_register_graphs(options.register_files)
-    validation = validate_graphs({emitted.graph_iri: emitted.triples}, context)[emitted.graph_iri]
+    emitted, validation = _validated(source, options)
     report = _judged(source.path, emitted, validation, options)
     if report.outcome is Outcome.REJECTED:
         return Prepared(report)
