@@ -44,6 +44,11 @@ EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
 HISTORY_SUBSET = URIRef(BASE + "dataset/history")
 
 
+# The first path segment of every data IRI under BASE: those minted here, and the register's
+# actors (org/, product/). The w3id.org rules send each of them to the server (w3id.py).
+DATA_SEGMENTS = ("eval", "org", "scheme", "product", "graph", "dataset", "linked")
+
+
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
     return URIRef(f"{BASE}eval/{org_id}/gate-{evaluation_id}")
 
