@@ -62,7 +62,7 @@ class FileReport:
     path: Path
     outcome: Outcome
     evaluation: URIRef | None = None
-    triples: int = 0
+    triples: int = 0  # written for the file: set when its history is placed (versioning)
     warnings: list[str] = field(default_factory=list)  # "file:line: message"
     error: str | None = None  # "file:line: why", when rejected
     history: str | None = None  # when the version was observed, what changed against the one before
@@ -543,7 +543,7 @@ def _judged(
             error=f"{path}: {len(warnings)} warning(s) and --strict",
         )
     outcome = Outcome.WARNINGS if warnings else Outcome.OK
-    return FileReport(path, outcome, evaluation, len(emitted.triples), warnings)
+    return FileReport(path, outcome, evaluation, warnings=warnings)
 
 
 def _located(path: Path, warning: ParseWarning) -> str:
