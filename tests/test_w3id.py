@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from wpsgraph import emit
 from wpsgraph.cli import main
 from wpsgraph.paths import PROJECT_ROOT
 from wpsgraph.w3id import DEFAULT_TARGET, htaccess
@@ -121,12 +122,31 @@ def rules() -> list[Rule]:
         ("product/women-count", BROWSER, "product/women-count"),
         ("graph/ontology", TURTLE, "graph/ontology"),
         ("dataset", TURTLE, "dataset"),
+        ("linked/wikidata-un/graph", TURTLE, "linked/wikidata-un/graph"),
+        ("linked/wikidata-un/linkset", BROWSER, "linked/wikidata-un/linkset"),
     ],
 )
 def test_iris_resolve_on_the_server(
     rules: list[Rule], iri: str, accept: str, expected: str
 ) -> None:
     assert resolve(rules, PREFIX + iri, accept) == (303, f"{TARGET}/{expected}")
+
+
+def _minted_segments() -> set[str]:
+    """The first path segment after BASE of every IRI emit.py writes (BASE + "x/..." or
+    f"{BASE}x/...")."""
+    source = Path(emit.__file__).read_text(encoding="utf-8")
+    return set(re.findall(r'(?:BASE \+ "|\{BASE\})([\w-]+)', source))
+
+
+def test_every_segment_emit_mints_is_redirected(rules: list[Rule]) -> None:
+    minted = _minted_segments()
+    assert {"eval", "graph", "dataset", "scheme", "linked"} <= minted  # the scan finds them
+    for segment in minted:
+        iri = f"{PREFIX}{segment}/x"
+        assert resolve(rules, iri, BROWSER) == (303, f"{TARGET}/{segment}/x"), segment
+    for iri in (emit.linked_graph_iri("a"), emit.linkset_iri("a"), emit.DATASET):
+        assert resolve(rules, str(iri), TURTLE) == (303, TARGET + "/" + iri[len(PREFIX) :])
 
 
 def test_the_root_is_the_landing_page(rules: list[Rule]) -> None:

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
-from wpsgraph.emit import DATASET, EVALUATIONS_SUBSET, HISTORY_SUBSET, VOCABULARY_GRAPHS
+from wpsgraph.emit import (
+    DATASET,
+    EVALUATIONS_SUBSET,
+    HISTORY_SUBSET,
+    VOCABULARY_GRAPHS,
+    xsd_date_time,
+)
 from wpsgraph.errors import QueryError, WpsGraphError
 from wpsgraph.resources import ontology_graph, ontology_iri
 from wpsgraph.store import SelectResult, Store
@@ -215,5 +221,4 @@ def namespace(iri: str) -> str:
 
 
 def _datetime_literal(moment: datetime) -> Literal:
-    utc = moment.astimezone(UTC).replace(microsecond=0)
-    return Literal(utc.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    return Literal(xsd_date_time(moment.astimezone(UTC)), datatype=XSD.dateTime)

@@ -44,6 +44,11 @@ EVALUATIONS_SUBSET = URIRef(BASE + "dataset/evaluations")
 HISTORY_SUBSET = URIRef(BASE + "dataset/history")
 
 
+# The first path segment of every data IRI under BASE: those minted here, and the register's
+# actors (org/, product/). The w3id.org rules send each of them to the server (w3id.py).
+DATA_SEGMENTS = ("eval", "org", "scheme", "product", "graph", "dataset", "linked")
+
+
 def evaluation_iri(org_id: str, evaluation_id: str) -> URIRef:
     return URIRef(f"{BASE}eval/{org_id}/gate-{evaluation_id}")
 
@@ -403,7 +408,7 @@ def emit_version(
 def _emit_observed(em: _Emitter, version: URIRef, observed: Observed) -> None:
     # prov:generatedAtTime is an xsd:dateTime: when the evidence gives the day only, the day's
     # start, and wps:observedDateSource says that only the day is known.
-    moment = _xsd_date_time(observed.moment) if observed.moment else f"{observed.day}T00:00:00"
+    moment = xsd_date_time(observed.moment) if observed.moment else f"{observed.day}T00:00:00"
     em.add(version, PROV.generatedAtTime, Literal(moment, datatype=XSD.dateTime))
     em.add(version, WPS.observedDate, Literal(observed.day.isoformat(), datatype=XSD.date))
     em.add(version, WPS.observedDateSource, date_source_iri(observed.source))
@@ -445,7 +450,7 @@ def _date(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def _xsd_date_time(moment: datetime) -> str:
+def xsd_date_time(moment: datetime) -> str:
     """The canonical form (as stores keep it): whole seconds, UTC written Z."""
     text = moment.replace(microsecond=0).isoformat()
     return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text

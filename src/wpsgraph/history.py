@@ -14,12 +14,9 @@ from rdflib import URIRef
 from wpsgraph.errors import WpsGraphError
 from wpsgraph.model import DateSource, Observed
 from wpsgraph.store import SelectResult, Store, Term
-from wpsgraph.vocab import WPS_NS
+from wpsgraph.vocab import PREFIXES
 
-_PREFIXES = f"""PREFIX wps: <{WPS_NS}>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("wps", "prov", "skos"))
 # The versions recorded for some evaluations, with the chain that orders them.
 _VERSIONS = (
     _PREFIXES

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, VOID, XSD
 
-from wpsgraph.emit import VOCABULARY_GRAPHS, linked_graph_iri, linkset_iri
+from wpsgraph.emit import VOCABULARY_GRAPHS, linked_graph_iri, linkset_iri, xsd_date_time
 from wpsgraph.errors import WpsGraphError
 from wpsgraph.loader import vocabulary_graphs
 from wpsgraph.paths import REGISTER_DIR
@@ -199,4 +199,4 @@ def _linkset(report: LinkReport, reconciliation: Reconciliation, when: datetime)
 
 
 def _timestamp(when: datetime) -> Literal:
-    return Literal(when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+    return Literal(xsd_date_time(when.astimezone(UTC)), datatype=XSD.dateTime)

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -61,7 +62,7 @@ class FileReport:
     path: Path
     outcome: Outcome
     evaluation: URIRef | None = None
-    triples: int = 0
+    triples: int = 0  # written for the file: set when its history is placed (versioning)
     warnings: list[str] = field(default_factory=list)  # "file:line: message"
     error: str | None = None  # "file:line: why", when rejected
     history: str | None = None  # when the version was observed, what changed against the one before
@@ -98,7 +99,7 @@ def _register(files: tuple[Path, ...]) -> _Remembering:
 class _Remembering(Register):
     """The register, answering the parser's costly lookups from memory for texts it has seen:
     the versions of a page are prepared together and repeat most of their lines (about half of
-    parsing is these lookups). Forgets after each chunk."""
+    parsing is these lookups). Forgets when the work that parsed them ends (_remembering)."""
 
     _seen: dict[tuple[str, object], tuple[object, ...]] = field(default_factory=dict, repr=False)
 
@@ -116,6 +117,17 @@ class _Remembering(Register):
 
     def forget(self) -> None:
         self._seen.clear()
+
+
+@contextmanager
+def _remembering(options: LoadOptions) -> Iterator[None]:
+    """Around parsing: the register remembers the lookups of the texts parsed within (one file,
+    or the files of a chunk, which repeat each other) and forgets them after, so its memory stays
+    bounded however many files a long-lived caller prepares."""
+    try:
+        yield
+    finally:
+        _register(options.register_files).forget()
 
 
 @lru_cache(maxsize=1)
@@ -157,11 +169,9 @@ def evaluation_id_for(path: Path, given: str | None) -> str:
 def prepare(path: Path, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
     """Read, parse, emit and validate one file's graph; raises SourceError/WpsGraphError to
     reject it. No history: the source has no observed date here."""
-    emitted = _emit(_read_source(path, options, None), options)
-    context = local_register_graphs(options.register_files)
-    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
-        emitted.graph_iri
-    ]
+    with _remembering(options):
+        source = _read_source(path, options, None)
+    return _validated(source, options)
 
 
 @dataclass
@@ -196,6 +206,15 @@ def _emit(source: _Source, options: LoadOptions) -> Emitted:
     emitted = emit_evaluation(source.parsed.response, source.info, register, _concepts())
     emitted.warnings[:0] = source.parsed.warnings
     return emitted
+
+
+def _validated(source: _Source, options: LoadOptions) -> tuple[Emitted, ValidationReport]:
+    """The source's full graph, validated on its own (with the local register's actors)."""
+    emitted = _emit(source, options)
+    context = local_register_graphs(options.register_files)
+    return emitted, validate_graphs({emitted.graph_iri: emitted.triples}, context)[
+        emitted.graph_iri
+    ]
 
 
 def _emit_version(source: _Source, options: LoadOptions) -> EmittedVersion:
@@ -293,15 +312,14 @@ def _current(options: LoadOptions, loaded_at: datetime, item: Prepared) -> Prepa
     latest only once the store's history is known (rare: a chunk prepares the full graph of the
     latest version among its own files)."""
     try:
-        source = _read_source(item.report.path, options, loaded_at)
+        with _remembering(options):
+            source = _read_source(item.report.path, options, loaded_at)
     except SourceError as exc:
         return Prepared(FileReport(item.report.path, Outcome.REJECTED, error=str(exc)))
     if item.version is None or source.info.sha256 != item.version.sha256:
         error = f"{source.path}: the file changed while it was being loaded"
         return Prepared(FileReport(source.path, Outcome.REJECTED, error=error))
-    emitted = _emit(source, options)
-    context = local_register_graphs(options.register_files)
-    validation = validate_graphs({emitted.graph_iri: emitted.triples}, context)[emitted.graph_iri]
+    emitted, validation = _validated(source, options)
     report = _judged(source.path, emitted, validation, options)
     if report.outcome is Outcome.REJECTED:
         return Prepared(report)
@@ -375,11 +393,12 @@ def prepare_chunk(
     its evaluations will have (a load into an empty store), so it builds their history graphs."""
     items = [Prepared(FileReport(path, Outcome.OK)) for path in paths]
     sources: dict[int, _Source] = {}
-    for index, path in enumerate(paths):
-        try:
-            sources[index] = _read_source(path, options, loaded_at)
-        except SourceError as exc:
-            items[index] = Prepared(FileReport(path, Outcome.REJECTED, error=str(exc)))
+    with _remembering(options):
+        for index, path in enumerate(paths):
+            try:
+                sources[index] = _read_source(path, options, loaded_at)
+            except SourceError as exc:
+                items[index] = Prepared(FileReport(path, Outcome.REJECTED, error=str(exc)))
     versions: dict[int, EmittedVersion] = {}
     latest: dict[int, Emitted] = {}
     groups = _by_evaluation(sources, items)
@@ -387,7 +406,6 @@ def prepare_chunk(
         for index in group:
             versions[index] = _emit_version(sources[index], options)
         latest[group[-1]] = _emit(sources[group[-1]], options)
-    _register(options.register_files).forget()
     reports = validate_graphs(
         {v.graph_iri: v.triples for v in versions.values()}
         | {e.graph_iri: e.triples for e in latest.values()},
@@ -525,7 +543,7 @@ def _judged(
             error=f"{path}: {len(warnings)} warning(s) and --strict",
         )
     outcome = Outcome.WARNINGS if warnings else Outcome.OK
-    return FileReport(path, outcome, evaluation, len(emitted.triples), warnings)
+    return FileReport(path, outcome, evaluation, warnings=warnings)
 
 
 def _located(path: Path, warning: ParseWarning) -> str:

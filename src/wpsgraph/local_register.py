@@ -22,15 +22,22 @@ from wpsgraph.validate import validate_graph
 
 
 @lru_cache(maxsize=4)
+def register_files(files: tuple[Path, ...]) -> tuple[RegisterFile, ...]:
+    """The local register files, each read and parsed once a process: the register and the
+    store's graph are both made from them."""
+    return tuple(RegisterFile.read(path) for path in files)
+
+
+@lru_cache(maxsize=4)
 def load_register(files: tuple[Path, ...] = ()) -> Register:
     """The shipped register, with the names the local files add."""
-    return Register.load(extra=files)
+    return Register.from_files(register_files(files))
 
 
 @lru_cache(maxsize=4)
 def local_register_graph(files: tuple[Path, ...]) -> Graph:
     """The triples of the local register files, checked against the shapes."""
-    entries = [RegisterFile.read(path) for path in files]
+    entries = register_files(files)
     graph = Graph()
     for entry in entries:
         graph += entry.graph
@@ -45,7 +52,7 @@ def local_register_graphs(files: Sequence[Path]) -> dict[URIRef, Graph]:
     return {LOCAL_REGISTER_GRAPH: local_register_graph(tuple(files))}
 
 
-def _check(graph: Graph, entries: list[RegisterFile]) -> None:
+def _check(graph: Graph, entries: Sequence[RegisterFile]) -> None:
     """The shapes' verdict on the local actors (a slug an IRI can hold, one prefLabel per
     language ...): the first violation, located at the line that names its actor."""
     violations = validate_graph(graph).violations

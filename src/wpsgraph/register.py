@@ -8,9 +8,10 @@ pulling RDF into the parsing layer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -119,16 +120,22 @@ class Register:
         """Read every *.ttl file in directory, then the extra files (a user's local register):
         their actors join the register, and labels they give an actor already in it (by its
         IRI) are further names for it. Raises SourceError naming the file and line."""
+        return cls.from_files(map(RegisterFile.read, extra), directory)
+
+    @classmethod
+    def from_files(cls, extra: Iterable[RegisterFile], directory: Path = REGISTER_DIR) -> Register:
+        """As load, with the extra files already read (the loader reads a local register file
+        once for both the register and the store's graph)."""
         files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
         if not files:
             raise WpsGraphError(f"{directory}: no register files (*.ttl) found")
         actors: dict[str, Actor] = {}
-        for path in [*files, *extra]:
-            entries = RegisterFile.read(path)
-            for actor in entries.actors():
-                _add(actors, actor, entries)
-            for iri, names, acronyms in entries.added_names(actors):
-                slug = next(a.slug for a in actors.values() if a.iri == iri)
+        slugs_by_iri: dict[str, str] = {}
+        for entries in chain(map(RegisterFile.read, files), extra):
+            for actor in entries.actors:
+                _add(actors, slugs_by_iri, actor, entries)
+            for iri, names, acronyms in entries.added_names(slugs_by_iri):
+                slug = slugs_by_iri[iri]
                 actors[slug] = _with_names(actors[slug], names, acronyms)
         return cls(MappingProxyType(dict(sorted(actors.items()))))
 
@@ -302,16 +309,21 @@ def _printed_order(form: str, slugs: list[str], actors: Mapping[str, Actor]) -> 
     return tuple(sorted(unique, key=position))
 
 
-def _add(actors: dict[str, Actor], actor: Actor, entries: RegisterFile) -> None:
-    for other in actors.values():
-        if other.slug == actor.slug or other.iri == actor.iri:
-            what = f"slug '{actor.slug}'" if other.slug == actor.slug else f"IRI <{actor.iri}>"
-            raise entries.error(
-                actor.iri,
-                f"duplicate {what} in the register (<{other.iri}> and <{actor.iri}>); "
-                "to add names to an actor the register has, give only labels to its IRI",
-            )
+def _add(
+    actors: dict[str, Actor], slugs_by_iri: dict[str, str], actor: Actor, entries: RegisterFile
+) -> None:
+    """Register actor, refusing a slug or an IRI the register has (slugs_by_iri: of actors)."""
+    clashes = {actor.slug, slugs_by_iri.get(actor.iri, actor.slug)} & actors.keys()
+    if clashes:
+        other = next(a for a in actors.values() if a.slug in clashes)  # the first registered
+        what = f"slug '{actor.slug}'" if other.slug == actor.slug else f"IRI <{actor.iri}>"
+        raise entries.error(
+            actor.iri,
+            f"duplicate {what} in the register (<{other.iri}> and <{actor.iri}>); "
+            "to add names to an actor the register has, give only labels to its IRI",
+        )
     actors[actor.slug] = actor
+    slugs_by_iri[actor.iri] = actor.slug
 
 
 def _with_names(actor: Actor, names: list[str], acronyms: list[str]) -> Actor:
@@ -382,6 +394,7 @@ class RegisterFile:
                     return number
         return None
 
+    @cached_property
     def actors(self) -> list[Actor]:
         """The actors the file declares (every subject with a wps:slug or an actor type)."""
         from rdflib import URIRef
@@ -433,14 +446,14 @@ class RegisterFile:
         acronyms = sorted({str(v) for v in self.graph.objects(node, URIRef(_WPS + "acronym"))})  # type: ignore[arg-type]
         return names, acronyms
 
-    def added_names(self, actors: Mapping[str, Actor]) -> list[tuple[str, list[str], list[str]]]:
+    def added_names(self, known: Container[str]) -> list[tuple[str, list[str], list[str]]]:
         """(IRI, names, acronyms) that the file gives actors it does not declare: labels only,
-        on the IRI of an actor already in the register. Labels on any other IRI are an error."""
+        on the IRI of an actor already in the register (known: their IRIs). Labels on any other
+        IRI are an error."""
         from rdflib import URIRef
         from rdflib.namespace import SKOS
 
-        declared = {a.iri for a in self.actors()}
-        known = {a.iri for a in actors.values()}
+        declared = {a.iri for a in self.actors}
         labelled = set(self.graph.subjects(SKOS.altLabel, None))
         labelled |= set(self.graph.subjects(URIRef(_WPS + "acronym"), None))
         added = []

@@ -6,9 +6,9 @@ when the file is generated).
 The ontology is a hash namespace, one document for all its terms, so w3id.org itself chooses
 its form: Turtle for RDF clients, the HTML documentation (wpsgraph docs, served at /ontology/)
 otherwise; a browser keeps the #fragment across the redirect and lands on the term. Every other
-IRI (evaluations, organisations, concepts, graphs, the dataset) is sent to the same path on the
-server, which describes it in HTML or RDF by content negotiation. 303 See Other: the IRIs name
-things, not documents."""
+IRI (evaluations, organisations, concepts, graphs, the dataset, linked graphs) is sent to the
+same path on the server, which describes it in HTML or RDF by content negotiation. 303 See
+Other: the IRIs name things, not documents."""
 
 from __future__ import annotations
 
@@ -17,14 +17,13 @@ from urllib.parse import urlsplit
 
 from rdflib.namespace import OWL
 
+from wpsgraph.emit import DATA_SEGMENTS
 from wpsgraph.errors import WpsGraphError
 from wpsgraph.resources import ontology_graph, ontology_iri
 
 # The server this repository's publish/w3id/.htaccess was generated for. example.org is
 # reserved (RFC 2606): until a server is published, the committed rules point nowhere real.
 DEFAULT_TARGET = "https://wpsgraph.example.org"
-# The first segment of every data IRI the project mints (emit.py, describe.py).
-DATA_SEGMENTS = ("eval", "org", "scheme", "product", "graph", "dataset")
 TURTLE_TYPES = ("text/turtle", "application/x-turtle")
 ONTOLOGY_PATH = "ontology"
 TURTLE_DOCUMENT = "ontology/wps.ttl"  # where wpsgraph docs puts the ontology's Turtle
@@ -54,8 +53,8 @@ RewriteRule ^{ONTOLOGY_PATH}(/{version})?$ {base}/{TURTLE_DOCUMENT} [R=303,L]
 RewriteRule ^{ONTOLOGY_PATH}(/{version})?$ {base}/{ONTOLOGY_PATH}/ [R=303,L]
 
 # Evaluations, organisations and units, concept schemes and concepts, knowledge products,
-# named graphs and the dataset description: the server describes each one at the same path,
-# in HTML or RDF by content negotiation.
+# named graphs, the dataset description and linked graphs with their linksets: the server
+# describes each one at the same path, in HTML or RDF by content negotiation.
 RewriteRule ^({segments})(/.*)?$ {base}/$1$2 [R=303,L]
 
 # The project's landing page: the server's query page.
