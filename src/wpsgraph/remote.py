@@ -47,6 +47,7 @@ from wpsgraph.store import (
     as_nquads,
     drop_variables,
     rdflib_graph,
+    serialized_graphs,
     sparql_csv,
 )
 
@@ -302,9 +303,7 @@ class RemoteStore:
     # Writing
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        self.replace_serialized(
-            {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
-        )
+        self.replace_serialized(serialized_graphs(graphs))
 
     def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
         """Replace each named graph by the given N-Triples so that a reader sees it whole, old

@@ -154,9 +154,7 @@ class OxigraphStore:
         return cls(inner)
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        self.replace_serialized(
-            {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
-        )
+        self.replace_serialized(serialized_graphs(graphs))
 
     def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
         """Replace each named graph by the given N-Triples, all in one transaction: a reader sees
@@ -325,6 +323,11 @@ def require_store(directory: Path) -> None:
 
 
 _PREFIX_IRIS = {k: str(v) for k, v in PREFIXES.items()}
+
+
+def serialized_graphs(graphs: Mapping[URIRef, Graph]) -> dict[URIRef, bytes]:
+    """Each graph as N-Triples, as replace_serialized and bulk_add take them."""
+    return {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
 
 
 def as_nquads(graphs: Mapping[URIRef, bytes]) -> bytes:
