@@ -19,13 +19,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, VOID, XSD
 
 from wpsgraph.emit import VOCABULARY_GRAPHS, linked_graph_iri, linkset_iri
 from wpsgraph.errors import WpsGraphError
-from wpsgraph.loader import vocabulary_graphs
+from wpsgraph.loader import vocabulary_ntriples
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.rdfsource import RdfDocument
 from wpsgraph.reconcile import Reconciliation, RegisterIndex, reconcile
 from wpsgraph.register import Register
 from wpsgraph.resources import register_graph
-from wpsgraph.store import SelectResult, Store
+from wpsgraph.store import SelectResult, Store, serialized_graphs
 from wpsgraph.validate import ValidationReport, validate_graph
 from wpsgraph.vocab import BASE, WPS
 
@@ -94,7 +94,7 @@ def link_document(
         report.graph: _with_provenance(document, report, when),
         report.linkset: _linkset(report, report.reconciliation, when),
     }
-    store.replace_graphs({**vocabulary_graphs(), **graphs})
+    store.replace_serialized({**vocabulary_ntriples(), **serialized_graphs(graphs)})
     return report
 
 
