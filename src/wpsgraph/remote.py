@@ -292,10 +292,10 @@ class RemoteStore:
         copy = OxigraphStore.open(None)
         try:
             for name in self.named_graphs():
-                body = ox.serialize(
-                    self._triples(_graph_query(name)), format=ox.RdfFormat.N_TRIPLES
-                )
-                copy.bulk_add({name: body})
+                graph = ox.NamedNode(name)
+                # Each answer's blank nodes are its own: servers may label them _:b0 in every one.
+                triples = self._triples(_graph_query(name), rename_blank_nodes=True)
+                copy.add_quads(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
             copy.export(out, fmt)
         finally:
             copy.close()
@@ -362,7 +362,7 @@ class RemoteStore:
     def _results(self, sparql: str) -> ResultsDocument:
         return _parsed_results(self._request(self.endpoints.query, sparql, _RESULTS_TYPES))
 
-    def _triples(self, sparql: str) -> list[ox.Quad]:
+    def _triples(self, sparql: str, *, rename_blank_nodes: bool = False) -> list[ox.Quad]:
         answer = self._request(self.endpoints.query, sparql, _RDF_TYPES)
         _check_not_capped(answer)
         content_type = answer.headers.get_content_type()
@@ -371,6 +371,7 @@ class RemoteStore:
                 ox.parse(
                     answer.body,
                     format=_RDF_TYPE_NAMES.get(content_type, ox.RdfFormat.TURTLE),
+                    rename_blank_nodes=rename_blank_nodes,
                 )
             )
         except (SyntaxError, ValueError) as exc:

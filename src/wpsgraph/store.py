@@ -187,6 +187,13 @@ class OxigraphStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write to the store: {exc}") from exc
 
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """bulk_add for quads the engine already holds as terms: nothing is serialized."""
+        try:
+            self._store.bulk_extend(quads)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from exc
+
     def clear(self) -> None:
         self._store.clear()
 
