@@ -45,10 +45,10 @@ from wpsgraph.store import (
     SelectResult,
     Term,
     as_nquads,
-    drop_variables,
+    check_select_format,
     rdflib_graph,
     serialized_graphs,
-    sparql_csv,
+    serialized_results,
 )
 
 ENV_USER = "WPSGRAPH_ENDPOINT_USER"
@@ -253,15 +253,11 @@ class RemoteStore:
     ) -> bytes:
         """The server's SPARQL JSON (a truncated JSON document cannot parse, where truncated
         CSV can look whole), in SPARQL 1.1 CSV or compact JSON."""
+        check_select_format(fmt)
         if query_form(sparql) != "SELECT":
             raise QueryError("not a SELECT query: only SELECT queries give rows")
         document = _normalized(self._results(substitute(sparql, bindings or {})))
-        drop_variables(document, drop)
-        if fmt == "csv":
-            return sparql_csv(document)
-        if fmt == "json":
-            return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        raise ValueError("SELECT results are serialized as csv, json")
+        return serialized_results(document, fmt, drop)
 
     def named_graphs(self) -> list[URIRef]:
         # GRAPH ?g {} lists the graphs without reading them; Virtuoso answers it with no row.

@@ -220,8 +220,7 @@ class OxigraphStore:
     ) -> bytes:
         """Serialized by the engine, so no value becomes a Python term: its CSV when that is well
         formed (see sparql_csv), else CSV written from its JSON; JSON comes back compact."""
-        if fmt not in SELECT_FORMATS:
-            raise ValueError(f"SELECT results are serialized as {', '.join(SELECT_FORMATS)}")
+        check_select_format(fmt)
         solutions = self._select(sparql, bindings)
         # One column: the engine writes a row with no value as a blank line; write it from JSON.
         if fmt == "csv" and len(solutions.variables) > 1:
@@ -232,11 +231,7 @@ class OxigraphStore:
         data = _serialize_solutions(solutions, ox.QueryResultsFormat.JSON)
         if fmt == "json" and not drop:
             return data
-        document = json.loads(data)
-        drop_variables(document, drop)
-        if fmt == "csv":
-            return sparql_csv(document)
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return serialized_results(json.loads(data), fmt, drop)
 
     def write_results(
         self,
@@ -358,6 +353,21 @@ def engine_errors() -> Iterator[None]:
         raise QueryError(f"the query failed: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"cannot read the store: {exc}") from exc
+
+
+def check_select_format(fmt: str) -> None:
+    """Refuse a format select_results cannot write, before any query runs."""
+    if fmt not in SELECT_FORMATS:
+        raise ValueError(f"SELECT results are serialized as {', '.join(SELECT_FORMATS)}")
+
+
+def serialized_results(document: ResultsDocument, fmt: str, drop: Collection[str]) -> bytes:
+    """A SELECT's results without the variables in drop, as SPARQL 1.1 CSV or compact JSON
+    (fmt checked by check_select_format)."""
+    drop_variables(document, drop)
+    if fmt == "csv":
+        return sparql_csv(document)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
