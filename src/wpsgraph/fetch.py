@@ -111,13 +111,14 @@ def fetch_remote_graph(endpoint: str, graph: str, limits: Limits = DEFAULT_LIMIT
     CONSTRUCT (Turtle asked for), through SPARQLWrapper with a timeout always set."""
     import urllib.error
 
-    import pyoxigraph as ox
     from SPARQLWrapper import POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    from wpsgraph.sparql_text import graph_query
+
     check_url(endpoint)
     try:
-        name = ox.NamedNode(graph)  # validated and escaped by the engine, never raw text
+        query = graph_query(graph)
     except ValueError:
         raise FetchError(f"--graph {graph}: not an absolute IRI") from None
     wrapper = SPARQLWrapper(endpoint, agent=USER_AGENT)
@@ -125,7 +126,7 @@ def fetch_remote_graph(endpoint: str, graph: str, limits: Limits = DEFAULT_LIMIT
     wrapper.setTimeout(max(1, math.ceil(limits.timeout)))
     wrapper.setMethod(POST)
     wrapper.setReturnFormat(TURTLE)
-    wrapper.setQuery(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+    wrapper.setQuery(query)
     deadline = time.monotonic() + limits.timeout
     where = f"{endpoint} (graph <{graph}>)"
     with _network_errors(where, limits):

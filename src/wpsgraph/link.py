@@ -19,13 +19,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, VOID, XSD
 
 from wpsgraph.emit import VOCABULARY_GRAPHS, linked_graph_iri, linkset_iri, xsd_date_time
 from wpsgraph.errors import WpsGraphError
-from wpsgraph.loader import vocabulary_graphs
+from wpsgraph.loader import vocabulary_ntriples
 from wpsgraph.paths import REGISTER_DIR
 from wpsgraph.rdfsource import RdfDocument
 from wpsgraph.reconcile import Reconciliation, RegisterIndex, reconcile
 from wpsgraph.register import Register
 from wpsgraph.resources import register_graph
-from wpsgraph.store import SelectResult, Store
+from wpsgraph.store import SelectResult, Store, serialized_graphs
 from wpsgraph.validate import ValidationReport, validate_graph
 from wpsgraph.vocab import BASE, WPS
 
@@ -90,11 +90,17 @@ def link_document(
         return report
     report.reconciliation = reconcile(document.graph, register_index())
     when = now or datetime.now(UTC)
-    graphs = {
-        report.graph: _with_provenance(document, report, when),
-        report.linkset: _linkset(report, report.reconciliation, when),
-    }
-    store.replace_graphs({**vocabulary_graphs(), **graphs})
+    graphs = serialized_graphs(
+        {
+            report.graph: document.graph,
+            report.linkset: _linkset(report, report.reconciliation, when),
+        }
+    )
+    # The imported triples are serialized as read, their provenance after them: not copied.
+    graphs[report.graph] += _provenance(document, report, when).serialize(
+        format="nt", encoding="utf-8"
+    )
+    store.replace_serialized({**vocabulary_ntriples(), **graphs})
     return report
 
 
@@ -153,10 +159,8 @@ def _held_source(store: Store, graph: URIRef) -> str | None:
     return "a source it does not record"
 
 
-def _with_provenance(document: RdfDocument, report: LinkReport, when: datetime) -> Graph:
+def _provenance(document: RdfDocument, report: LinkReport, when: datetime) -> Graph:
     graph = Graph()
-    for triple in document.graph:
-        graph.add(triple)
     node = report.graph
     graph.add((node, RDF.type, WPS.LinkedGraph))
     graph.add((node, DCTERMS.identifier, Literal(report.name)))

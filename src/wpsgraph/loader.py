@@ -37,7 +37,7 @@ from wpsgraph.model import ParseResult, ParseWarning, SourceInfo
 from wpsgraph.observation import check_stated, dated_name, observed
 from wpsgraph.register import NameMatch, Register
 from wpsgraph.resources import ontology_graph, register_graph, schemes_graph
-from wpsgraph.store import Store, ntriples
+from wpsgraph.store import Store, ntriples, serialized_graphs
 from wpsgraph.validate import ValidationReport, ValidationResult, validate_graphs
 from wpsgraph.versioning import Recorder, history_graph
 
@@ -264,7 +264,7 @@ def load_files(
     check_stated(options.observed, loaded_at)
     # A bad local register file stops the load before anything is written.
     load_register(options.register_files)
-    local = _serialized(local_register_graphs(options.register_files))
+    local = serialized_graphs(local_register_graphs(options.register_files))
     writer = _Writer(store, bulk=store.is_empty(), vocabulary={**vocabulary_ntriples(), **local})
     # Into a store that was empty, nothing is recorded but what this load writes, and a chunk
     # holds every file of its evaluations: there is nothing to read back.
@@ -561,11 +561,7 @@ def _shape_result(
 
 @lru_cache(maxsize=1)
 def vocabulary_ntriples() -> dict[URIRef, bytes]:
-    return _serialized(vocabulary_graphs())
-
-
-def _serialized(graphs: dict[URIRef, Graph]) -> dict[URIRef, bytes]:
-    return {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
+    return serialized_graphs(vocabulary_graphs())
 
 
 def vocabulary_graphs() -> dict[URIRef, Graph]:

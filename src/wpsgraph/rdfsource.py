@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from wpsgraph.errors import SourceError
 from wpsgraph.fetch import DEFAULT_LIMITS, Fetched, Limits, fetch, fetch_remote_graph
-from wpsgraph.store import to_rdflib
+from wpsgraph.store import rdflib_graph
 
 # The formats we read, by name (for messages), file extension and media type.
 FORMAT_NAMES = {
@@ -152,13 +152,10 @@ def parse(data: bytes, rdf_format: ox.RdfFormat, label: str, base_iri: str | Non
         )
     if rdf_format == ox.RdfFormat.JSON_LD:
         _refuse_remote_contexts(data, label)
-    graph = Graph()
-    try:
-        for quad in ox.parse(data, format=rdf_format, base_iri=base_iri):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    try:  # ox.parse is lazy: its errors surface while rdflib_graph reads it
+        return rdflib_graph(ox.parse(data, format=rdf_format, base_iri=base_iri))
     except SyntaxError as exc:
         raise SourceError(label, None, _plain_error(exc, data, rdf_format)) from None
-    return graph
 
 
 def _plain_error(exc: SyntaxError, data: bytes, rdf_format: ox.RdfFormat) -> str:

@@ -37,7 +37,8 @@ from SPARQLWrapper import SPARQLExceptions
 
 from wpsgraph import __version__
 from wpsgraph.errors import QueryError, StoreError
-from wpsgraph.sparql_text import query_form, substitute
+from wpsgraph.rdfsource import FORMAT_BY_MEDIA_TYPE
+from wpsgraph.sparql_text import graph_query, query_form, sparql_iri, substitute
 from wpsgraph.store import (
     OxigraphStore,
     QueryResult,
@@ -45,9 +46,10 @@ from wpsgraph.store import (
     SelectResult,
     Term,
     as_nquads,
-    drop_variables,
+    check_select_format,
     rdflib_graph,
-    sparql_csv,
+    serialized_graphs,
+    serialized_results,
 )
 
 ENV_USER = "WPSGRAPH_ENDPOINT_USER"
@@ -67,10 +69,6 @@ GET_LIMIT = 2000
 _STAGING = "urn:uuid:"
 _RESULTS_TYPES = ("application/sparql-results+json", "application/json")
 _RDF_TYPES = ("text/turtle", "application/turtle", "application/x-turtle", "application/n-triples")
-_RDF_TYPE_NAMES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-}
 # Virtuoso 7 answers ASK in JSON as a one-column SELECT of this variable (1 or no row).
 _VIRTUOSO_ASK = "__ASK_RETVAL"
 _CAP_HEADER = "X-SPARQL-MaxRows"
@@ -252,15 +250,11 @@ class RemoteStore:
     ) -> bytes:
         """The server's SPARQL JSON (a truncated JSON document cannot parse, where truncated
         CSV can look whole), in SPARQL 1.1 CSV or compact JSON."""
+        check_select_format(fmt)
         if query_form(sparql) != "SELECT":
             raise QueryError("not a SELECT query: only SELECT queries give rows")
         document = _normalized(self._results(substitute(sparql, bindings or {})))
-        drop_variables(document, drop)
-        if fmt == "csv":
-            return sparql_csv(document)
-        if fmt == "json":
-            return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        raise ValueError("SELECT results are serialized as csv, json")
+        return serialized_results(document, fmt, drop)
 
     def named_graphs(self) -> list[URIRef]:
         # GRAPH ?g {} lists the graphs without reading them; Virtuoso answers it with no row.
@@ -270,7 +264,7 @@ class RemoteStore:
         return sorted(URIRef(row["g"]) for row in result.rows if isinstance(row["g"], URIRef))
 
     def graph(self, name: URIRef) -> Graph:
-        result = self.query(_graph_query(name))
+        result = self.query(graph_query(name))
         assert isinstance(result, Graph)
         return result
 
@@ -291,10 +285,10 @@ class RemoteStore:
         copy = OxigraphStore.open(None)
         try:
             for name in self.named_graphs():
-                body = ox.serialize(
-                    self._triples(_graph_query(name)), format=ox.RdfFormat.N_TRIPLES
-                )
-                copy.bulk_add({name: body})
+                graph = ox.NamedNode(name)
+                # Each answer's blank nodes are its own: servers may label them _:b0 in every one.
+                triples = self._triples(graph_query(name), rename_blank_nodes=True)
+                copy.add_quads(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
             copy.export(out, fmt)
         finally:
             copy.close()
@@ -302,9 +296,7 @@ class RemoteStore:
     # Writing
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        self.replace_serialized(
-            {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
-        )
+        self.replace_serialized(serialized_graphs(graphs))
 
     def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
         """Replace each named graph by the given N-Triples so that a reader sees it whole, old
@@ -363,15 +355,17 @@ class RemoteStore:
     def _results(self, sparql: str) -> ResultsDocument:
         return _parsed_results(self._request(self.endpoints.query, sparql, _RESULTS_TYPES))
 
-    def _triples(self, sparql: str) -> list[ox.Quad]:
+    def _triples(self, sparql: str, *, rename_blank_nodes: bool = False) -> list[ox.Quad]:
         answer = self._request(self.endpoints.query, sparql, _RDF_TYPES)
         _check_not_capped(answer)
         content_type = answer.headers.get_content_type()
+        # Types it does not know (application/turtle, text/plain N-Triples) are read as Turtle.
         try:
             return list(
                 ox.parse(
                     answer.body,
-                    format=_RDF_TYPE_NAMES.get(content_type, ox.RdfFormat.TURTLE),
+                    format=FORMAT_BY_MEDIA_TYPE.get(content_type, ox.RdfFormat.TURTLE),
+                    rename_blank_nodes=rename_blank_nodes,
                 )
             )
         except (SyntaxError, ValueError) as exc:
@@ -436,7 +430,7 @@ class RemoteStore:
             if self.endpoints.graph_store is None:
                 body = graphs[name].decode("utf-8")
                 self._update(
-                    self._update_url(), f"INSERT DATA {{ GRAPH {_iri(name)} {{\n{body}\n}} }}"
+                    self._update_url(), f"INSERT DATA {{ GRAPH {sparql_iri(name)} {{\n{body}\n}} }}"
                 )
             else:
                 # N-Triples is Turtle, the one format every Graph Store accepts.
@@ -454,7 +448,7 @@ class RemoteStore:
 
     def _counts(self, names: Collection[URIRef]) -> dict[URIRef, int]:
         """The triples in each of these named graphs (0 where the server holds no such graph)."""
-        values = " ".join(_iri(name) for name in names)
+        values = " ".join(sparql_iri(name) for name in names)
         counted = self.query(
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -479,7 +473,7 @@ class RemoteStore:
     def _drop_quietly(self, update: str, names: Collection[URIRef]) -> None:
         """Best effort after a failure: the failure itself is what the caller reports."""
         with suppress(StoreError):
-            self._update(update, " ;\n".join(f"DROP SILENT GRAPH {_iri(n)}" for n in names))
+            self._update(update, " ;\n".join(f"DROP SILENT GRAPH {sparql_iri(n)}" for n in names))
 
     def _update_url(self) -> str:
         if self.read_only:
@@ -557,19 +551,11 @@ def swap_update(staged: Mapping[URIRef, URIRef], counts: Mapping[URIRef, int]) -
     """One update that moves each staged graph over its target (MOVE drops the target first);
     a graph with no triple is not staged by every server, so its target is dropped instead."""
     return " ;\n".join(
-        f"MOVE {_iri(temporary)} TO {_iri(target)}"
+        f"MOVE {sparql_iri(temporary)} TO {sparql_iri(target)}"
         if counts[temporary]
-        else f"DROP SILENT GRAPH {_iri(target)} ; DROP SILENT GRAPH {_iri(temporary)}"
+        else f"DROP SILENT GRAPH {sparql_iri(target)} ; DROP SILENT GRAPH {sparql_iri(temporary)}"
         for target, temporary in staged.items()
     )
-
-
-def _graph_query(name: URIRef) -> str:
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(name)} {{ ?s ?p ?o }} }}"
-
-
-def _iri(name: URIRef) -> str:
-    return str(ox.NamedNode(str(name)))  # refuses what is not an IRI: never raw text
 
 
 def _check_url(url: str) -> None:

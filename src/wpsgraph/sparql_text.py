@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Identifier
 
@@ -65,6 +66,16 @@ def query_form(sparql: str) -> str:
         if word in _UPDATE_WORDS:
             raise QueryError(f"{word} is an update: only read-only queries are sent to a store")
     raise QueryError(f"not a SPARQL query: expected one of {', '.join(QUERY_FORMS)}")
+
+
+def graph_query(name: str) -> str:
+    """A CONSTRUCT of every triple of one named graph; ValueError when name is not an IRI."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(name)} {{ ?s ?p ?o }} }}"
+
+
+def sparql_iri(name: str) -> str:
+    """<name>, validated and escaped by the engine: never raw text (ValueError if not an IRI)."""
+    return str(ox.NamedNode(str(name)))
 
 
 def _serialized(name: str, term: Identifier) -> str:

@@ -154,9 +154,7 @@ class OxigraphStore:
         return cls(inner)
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        self.replace_serialized(
-            {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
-        )
+        self.replace_serialized(serialized_graphs(graphs))
 
     def replace_serialized(self, graphs: Mapping[URIRef, bytes]) -> None:
         """Replace each named graph by the given N-Triples, all in one transaction: a reader sees
@@ -189,6 +187,13 @@ class OxigraphStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write to the store: {exc}") from exc
 
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """bulk_add for quads the engine already holds as terms: nothing is serialized."""
+        try:
+            self._store.bulk_extend(quads)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from exc
+
     def clear(self) -> None:
         self._store.clear()
 
@@ -215,8 +220,7 @@ class OxigraphStore:
     ) -> bytes:
         """Serialized by the engine, so no value becomes a Python term: its CSV when that is well
         formed (see sparql_csv), else CSV written from its JSON; JSON comes back compact."""
-        if fmt not in SELECT_FORMATS:
-            raise ValueError(f"SELECT results are serialized as {', '.join(SELECT_FORMATS)}")
+        check_select_format(fmt)
         solutions = self._select(sparql, bindings)
         # One column: the engine writes a row with no value as a blank line; write it from JSON.
         if fmt == "csv" and len(solutions.variables) > 1:
@@ -227,11 +231,7 @@ class OxigraphStore:
         data = _serialize_solutions(solutions, ox.QueryResultsFormat.JSON)
         if fmt == "json" and not drop:
             return data
-        document = json.loads(data)
-        drop_variables(document, drop)
-        if fmt == "csv":
-            return sparql_csv(document)
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return serialized_results(json.loads(data), fmt, drop)
 
     def write_results(
         self,
@@ -327,6 +327,11 @@ def require_store(directory: Path) -> None:
 _PREFIX_IRIS = {k: str(v) for k, v in PREFIXES.items()}
 
 
+def serialized_graphs(graphs: Mapping[URIRef, Graph]) -> dict[URIRef, bytes]:
+    """Each graph as N-Triples, as replace_serialized and bulk_add take them."""
+    return {name: graph.serialize(format="nt", encoding="utf-8") for name, graph in graphs.items()}
+
+
 def as_nquads(graphs: Mapping[URIRef, bytes]) -> bytes:
     """N-Triples documents -> one N-Quads document with each triple in its named graph. An
     N-Triples line ends with " ." and never holds a raw newline (literals escape them)."""
@@ -348,6 +353,21 @@ def engine_errors() -> Iterator[None]:
         raise QueryError(f"the query failed: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"cannot read the store: {exc}") from exc
+
+
+def check_select_format(fmt: str) -> None:
+    """Refuse a format select_results cannot write, before any query runs."""
+    if fmt not in SELECT_FORMATS:
+        raise ValueError(f"SELECT results are serialized as {', '.join(SELECT_FORMATS)}")
+
+
+def serialized_results(document: ResultsDocument, fmt: str, drop: Collection[str]) -> bytes:
+    """A SELECT's results without the variables in drop, as SPARQL 1.1 CSV or compact JSON
+    (fmt checked by check_select_format)."""
+    drop_variables(document, drop)
+    if fmt == "csv":
+        return sparql_csv(document)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def drop_variables(document: ResultsDocument, drop: Collection[str]) -> None:
